@@ -1,0 +1,7 @@
+// Minifloats: the float_format descriptor, the minifloat scalar, the named formats, round_to and convert.
+#pragma once
+
+#include "float_format.hpp"
+#include "minifloat_scalar.hpp"
+#include "named_formats.hpp"
+#include "round_to.hpp"
