@@ -243,8 +243,10 @@ class minifloat {
 // integers below 10^9 print in full ("448"). "nan", "inf", "-0" as fmt prints them.
 template <class F, class R, class O>
 std::string to_string(minifloat<F, R, O> x) {
+  // A candidate beyond max would "round back" only by overflowing (saturating formats): not allowed.
   return core::shortest_decimal(static_cast<double>(x), [x](double candidate) {
-    return minifloat<F>(candidate).bits() == minifloat<F>::from_bits(x.bits()).bits();
+    return minifloat<F>(candidate).bits() == minifloat<F>::from_bits(x.bits()).bits() &&
+           (candidate <= F::max() && candidate >= -F::max());
   });
 }
 

@@ -1,0 +1,82 @@
+// fmt::formatter for every lowp scalar: {} shortest round-trip decimal, {:x} hex code, {:b} fields.
+// An adapter at the edge: nothing in the library includes this header.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <string>
+
+#include "float/minifloat.hpp"
+
+namespace lowp {
+
+// Sign | exponent | mantissa, e.g. "0|1000|011" for float8_e4m3fn(1.375); e8m0 has no sign field.
+template <class F, class R, class O>
+std::string binary_fields(minifloat<F, R, O> x) {
+  std::string text;
+  const auto bits = static_cast<std::uint32_t>(x.bits());
+  auto append = [&](int from, int count) {
+    for (int i = from + count - 1; i >= from; --i) text.push_back(((bits >> i) & 1) != 0 ? '1' : '0');
+  };
+  if constexpr (F::is_signed) {
+    append(F::bits - 1, 1);
+    text.push_back('|');
+  }
+  append(F::mantissa_bits, F::exponent_bits);
+  if constexpr (F::mantissa_bits > 0) {
+    text.push_back('|');
+    append(0, F::mantissa_bits);
+  }
+  return text;
+}
+
+// "0x7e": the code in hex, as many digits as the format's width needs.
+template <class F, class R, class O>
+std::string hex_code(minifloat<F, R, O> x) {
+  constexpr int digits = (F::bits + 3) / 4;
+  return fmt::format("0x{:0{}x}", static_cast<std::uint32_t>(x.bits()), digits);
+}
+
+}  // namespace lowp
+
+// Spec: [[fill]align][width][type], align one of < > ^, type x (hex code) or b (fields); default: value.
+template <class F, class R, class O>
+struct fmt::formatter<lowp::minifloat<F, R, O>> {
+  char presentation = 'v';
+  char fill = ' ';
+  char align = '>';
+  int width = 0;
+
+  constexpr auto parse(fmt::format_parse_context& context) {
+    auto it = context.begin();
+    const auto end = context.end();
+    auto is_align = [](char c) { return c == '<' || c == '>' || c == '^'; };
+    if (it != end && it + 1 != end && *it != '}' && is_align(*(it + 1))) {
+      fill = *it;
+      align = *(it + 1);
+      it += 2;
+    } else if (it != end && is_align(*it)) {
+      align = *it++;
+    }
+    while (it != end && *it >= '0' && *it <= '9') width = width * 10 + (*it++ - '0');
+    if (it != end && (*it == 'x' || *it == 'b')) presentation = *it++;
+    if (it != end && *it != '}') {
+      throw fmt::format_error("lowp minifloat: bad format spec; use [[fill]align][width] and x (hex code) or b (fields)");
+    }
+    return it;
+  }
+
+  template <class FormatContext>
+  auto format(lowp::minifloat<F, R, O> x, FormatContext& context) const {
+    const std::string text = presentation == 'x'   ? lowp::hex_code(x)
+                             : presentation == 'b' ? lowp::binary_fields(x)
+                                                   : lowp::to_string(x);
+    const int padding = width > static_cast<int>(text.size()) ? width - static_cast<int>(text.size()) : 0;
+    const int before = align == '>' ? padding : align == '^' ? padding / 2 : 0;
+    auto out = context.out();
+    for (int i = 0; i < before; ++i) *out++ = fill;
+    for (char c : text) *out++ = c;
+    for (int i = before; i < padding; ++i) *out++ = fill;
+    return out;
+  }
+};
