@@ -4,8 +4,11 @@
 #pragma once
 
 #include <bit>
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <type_traits>
+#include <utility>
 
 namespace lowp::core {
 
@@ -86,6 +89,47 @@ constexpr L bits_of(F value) {
     return std::bit_cast<L>(value);
   } else {
     return (L)value;  // vector cast between same-size vector types reinterprets the bits
+  }
+}
+
+#if LOWP_HAS_VECTOR_EXTENSIONS
+namespace detail {
+template <class L, std::size_t... I>
+constexpr L reverse_quads(L v, std::index_sequence<I...>) {
+  return __builtin_shufflevector(v, v, static_cast<int>(I ^ 3)...);
+}
+}  // namespace detail
+
+// Reverses each group of four 32-bit lanes: [a b c d | e f g h] -> [d c b a | h g f e] (one pshufd).
+constexpr u32_lanes reverse_quads(u32_lanes v) {
+  return detail::reverse_quads(v, std::make_index_sequence<lane_count<u32_lanes>>{});
+}
+
+// Stores the lanes narrowed to Narrow (each lane's low bits), as one vector store of lane_count<L> values.
+template <class Narrow, class L>
+inline void store_narrowed(Narrow* target, L lanes) {
+  typedef Narrow narrow_lanes __attribute__((vector_size(sizeof(Narrow) * lane_count<L>)));
+  const narrow_lanes narrowed = __builtin_convertvector(lanes, narrow_lanes);
+  std::memcpy(target, &narrowed, sizeof narrowed);
+}
+
+// Loads lane_count<L> values of Narrow and widens each into a lane of L (zero extension).
+template <class L, class Narrow>
+inline L load_widened(const Narrow* source) {
+  typedef Narrow narrow_lanes __attribute__((vector_size(sizeof(Narrow) * lane_count<L>)));
+  narrow_lanes narrowed;
+  std::memcpy(&narrowed, source, sizeof narrowed);
+  return __builtin_convertvector(narrowed, L);
+}
+#endif
+
+// Unsigned lanes reinterpreted as float/double lanes of the same width.
+template <class F, class L>
+constexpr F float_of(L bits) {
+  if constexpr (std::is_arithmetic_v<L>) {
+    return std::bit_cast<F>(bits);
+  } else {
+    return (F)bits;
   }
 }
 

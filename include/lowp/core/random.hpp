@@ -63,6 +63,7 @@ class sr_stream {
   }
 
   constexpr std::uint64_t seed() const noexcept { return seed_; }
+  constexpr std::uint64_t stream_id() const noexcept { return stream_id_; }
 
  private:
   constexpr void refill() noexcept {

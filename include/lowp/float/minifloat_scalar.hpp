@@ -87,16 +87,16 @@ class minifloat {
   }
 
   // Rounds a binary64 value once. For arithmetic, `value` is the exact result or its round-to-odd form.
-  static constexpr minifloat round(double value) noexcept { return from_bits(encode(value)); }
+  static constexpr minifloat round_from(double value) noexcept { return from_bits(encode(value)); }
 
-  friend minifloat operator+(minifloat a, minifloat b) noexcept { return round(add(wide(a), wide(b))); }
-  friend minifloat operator-(minifloat a, minifloat b) noexcept { return round(add(wide(a), -wide(b))); }
-  friend minifloat operator*(minifloat a, minifloat b) noexcept { return round(wide(a) * wide(b)); }
+  friend minifloat operator+(minifloat a, minifloat b) noexcept { return round_from(add(wide(a), wide(b))); }
+  friend minifloat operator-(minifloat a, minifloat b) noexcept { return round_from(add(wide(a), -wide(b))); }
+  friend minifloat operator*(minifloat a, minifloat b) noexcept { return round_from(wide(a) * wide(b)); }
   friend minifloat operator/(minifloat a, minifloat b) noexcept {
     if constexpr (rounding::is_nearest_v<Rounding>) {
-      return round(wide(a) / wide(b));
+      return round_from(wide(a) / wide(b));
     } else {
-      return round(core::divide_odd(wide(a), wide(b)));
+      return round_from(core::divide_odd(wide(a), wide(b)));
     }
   }
   minifloat& operator+=(minifloat b) noexcept { return *this = *this + b; }
@@ -107,7 +107,7 @@ class minifloat {
   constexpr minifloat operator+() const noexcept { return *this; }
   constexpr minifloat operator-() const noexcept {
     if constexpr (!Format::is_signed) {
-      return round(-wide(*this));  // no sign bit: -x is out of range (NaN, or the smallest when saturating)
+      return round_from(-wide(*this));  // no sign bit: -x is out of range (NaN, or the smallest when saturating)
     } else if constexpr (!Format::has_negative_zero) {
       return (bits_ & Format::magnitude_mask) == 0 ? *this : from_bits(bits_ ^ Format::sign_mask);  // fnuz
     } else {
@@ -175,15 +175,15 @@ class minifloat {
   }
   friend minifloat sqrt(minifloat x) noexcept {
     if constexpr (rounding::is_nearest_v<Rounding>) {
-      return round(std::sqrt(wide(x)));
+      return round_from(std::sqrt(wide(x)));
     } else {
-      return round(core::sqrt_odd(wide(x)));
+      return round_from(core::sqrt_odd(wide(x)));
     }
   }
   // a * b + c with one rounding.
   friend minifloat fma(minifloat a, minifloat b, minifloat c) noexcept {
     const double product = wide(a) * wide(b);  // exact: at most 24 + 24 significant bits
-    return round(signed_zero_sum(product, wide(c), core::add_odd(product, wide(c))));
+    return round_from(signed_zero_sum(product, wide(c), core::add_odd(product, wide(c))));
   }
 
  private:

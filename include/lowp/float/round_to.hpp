@@ -50,6 +50,65 @@ constexpr std::uint64_t blocks_for(std::size_t count) {
   return sizeof(Bits) == 4 ? (count + 3) / 4 : (count + 1) / 2;
 }
 
+#if LOWP_HAS_VECTOR_EXTENSIONS
+// Philox4x32-10 (core::philox4x32_10, whose constants these are) over one native vector at a time. The
+// 32-bit lanes hold sizeof(vector) / 16 consecutive blocks, each as its words [c0 c1 c2 c3] in order, so
+// after the ten rounds lane j holds word j % 4 of block j / 4: exactly random_word's order. Seen as 64-bit
+// lanes, the even ones hold (c1:c0) and the odd ones (c3:c2): one 32x32->64 multiply per 64-bit lane forms
+// both products of a round, and reversing each quad of 32-bit lanes moves every product half to where
+// the round sends it (hi(M1 c2) to c0, lo(M1 c2) to c1, hi(M0 c0) to c2, lo(M0 c0) to c3).
+class philox_lanes {
+  static constexpr int pairs = core::lane_count<core::u64_lanes>;
+  static constexpr int rounds = 10;
+
+ public:
+  philox_lanes(const sr_stream& stream, std::uint64_t first_block) noexcept {
+    constexpr std::uint32_t multiplier0 = 0xD2511F53u, multiplier1 = 0xCD9E8D57u;  // SC'11, table 2
+    constexpr std::uint32_t weyl0 = 0x9E3779B9u, weyl1 = 0xBB67AE85u;
+    const auto key0 = static_cast<std::uint32_t>(stream.seed());
+    const auto key1 = static_cast<std::uint32_t>(stream.seed() >> 32);
+    for (int j = 0; j < pairs; ++j) {
+      const bool even = j % 2 == 0;
+      counter_[j] = even ? first_block + std::uint64_t(j / 2) : stream.stream_id();
+      multipliers_[j] = even ? multiplier0 : multiplier1;
+      step_[j] = even ? pairs / 2 : 0;
+      for (int r = 0; r < rounds; ++r) {
+        keys_[r][j] = even ? std::uint32_t(key0 + std::uint32_t(r) * weyl0) : std::uint32_t(key1 + std::uint32_t(r) * weyl1);
+      }
+    }
+  }
+
+  // The 32-bit words of the next sizeof(vector) / 16 blocks, in stream order.
+  core::u32_lanes next() noexcept {
+    core::u64_lanes state = counter_;
+    counter_ += step_;
+    for (int r = 0; r < rounds; ++r) {
+      const core::u64_lanes products = (state & 0xffffffffu) * multipliers_;
+      state = (core::u64_lanes)core::reverse_quads((core::u32_lanes)products) ^ (state >> 32) ^ keys_[r];
+    }
+    return (core::u32_lanes)state;
+  }
+
+  // The next random words for lanes of Bits: 32-bit words as they come; 64-bit words as random_word pairs
+  // them (word 2k in the high half), hence the swap of halves.
+  template <class L>
+  L next_lanes() noexcept {
+    if constexpr (sizeof(core::lane_element_t<L>) == 4) {
+      return next();
+    } else {
+      const auto words = (core::u64_lanes)next();
+      return (words << 32) | (words >> 32);
+    }
+  }
+
+ private:
+  core::u64_lanes counter_{};
+  core::u64_lanes multipliers_{};
+  core::u64_lanes step_{};
+  core::u64_lanes keys_[rounds]{};
+};
+#endif
+
 // Rounds n values of Source into T; `store(i, code_lanes)` / scalar store receives the codes.
 template <class T, class Source, class Store>
 void encode_span(const Source* in, std::size_t n, sr_stream* stream, Store store) {
@@ -63,14 +122,20 @@ void encode_span(const Source* in, std::size_t n, sr_stream* stream, Store store
 #if LOWP_HAS_VECTOR_EXTENSIONS
   using L = std::conditional_t<sizeof(Bits) == 4, core::u32_lanes, core::u64_lanes>;
   constexpr std::size_t N = core::lane_count<L>;
-  for (; i + N <= n; i += N) {
-    L bits;
-    std::memcpy(&bits, in + i, sizeof bits);
-    L random{};
-    if constexpr (stochastic) {
-      for (std::size_t j = 0; j < N; ++j) random[j] = random_word<Bits>(*stream, first_block, i + j);
+  if constexpr (stochastic) {
+    // One vector of random words per vector of values: N elements use N * sizeof(Bits) / 16 whole blocks.
+    philox_lanes random(*stream, first_block);
+    for (; i + N <= n; i += N) {
+      L bits;
+      std::memcpy(&bits, in + i, sizeof bits);
+      store(i, core::round_to_format<F, R, O, Source>(bits, random.template next_lanes<L>()));
     }
-    store(i, core::round_to_format<F, R, O, Source>(bits, random));
+  } else {
+    for (; i + N <= n; i += N) {
+      L bits;
+      std::memcpy(&bits, in + i, sizeof bits);
+      store(i, core::round_to_format<F, R, O, Source>(bits, L{}));
+    }
   }
 #endif
   for (; i < n; ++i) {
@@ -78,19 +143,6 @@ void encode_span(const Source* in, std::size_t n, sr_stream* stream, Store store
     store(i, core::round_to_format<F, R, O, Source>(std::bit_cast<Bits>(in[i]), random));
   }
 }
-
-// Decoding table for formats of at most 8 bits: a load beats the bit manipulation.
-template <class F, class Target>
-struct decode_table {
-  static constexpr std::array<Target, 256> values = [] {
-    std::array<Target, 256> table{};
-    for (unsigned code = 0; code < (1u << F::bits); ++code) {
-      using Bits = typename core::ieee_binary<Target>::bits_type;
-      table[code] = std::bit_cast<Target>(core::decode_format<F, Target>(Bits{code}));
-    }
-    return table;
-  }();
-};
 
 template <class F, class Target>
 constexpr Target decode_scalar(std::uint32_t code) {
@@ -101,6 +153,16 @@ constexpr Target decode_scalar(std::uint32_t code) {
     return static_cast<Target>(std::bit_cast<double>(core::decode_format<F, double>(std::uint64_t(code))));
   }
 }
+
+// Decoding table for formats of at most 8 bits: the scalar tail's load, and the whole path without SIMD.
+template <class F, class Target>
+struct decode_table {
+  static constexpr std::array<Target, 256> values = [] {
+    std::array<Target, 256> table{};
+    for (unsigned code = 0; code < (1u << F::bits); ++code) table[code] = decode_scalar<F, Target>(code);
+    return table;
+  }();
+};
 
 template <class T, class Source>
 void round_span(std::span<const Source> in, std::span<Source> out, sr_stream* stream) {
@@ -150,7 +212,9 @@ void convert_span(std::span<const Source> in, std::span<T> out, sr_stream* strea
       if constexpr (std::is_arithmetic_v<decltype(codes)>) {
         target[i] = static_cast<Code>(codes);
       } else {
-        for (int j = 0; j < core::lane_count<decltype(codes)>; ++j) target[i + j] = static_cast<Code>(codes[j]);
+#if LOWP_HAS_VECTOR_EXTENSIONS
+        core::store_narrowed(target + i, codes);
+#endif
       }
     });
   }
@@ -159,12 +223,30 @@ void convert_span(std::span<const Source> in, std::span<T> out, sr_stream* strea
 template <class T, class Target>
 void decode_span(std::span<const T> in, std::span<Target> out) {
   using F = typename T::format;
+  using Code = typename T::storage_type;
   check_sizes("convert", in.size(), out.size());
-  if constexpr (F::bits <= 8) {
-    const auto& table = decode_table<F, Target>::values;
-    for (std::size_t i = 0; i < in.size(); ++i) out[i] = table[in[i].bits()];
-  } else {
-    for (std::size_t i = 0; i < in.size(); ++i) out[i] = decode_scalar<F, Target>(in[i].bits());
+  static_assert(sizeof(T) == sizeof(Code));
+  const std::size_t n = in.size();
+  const Code* codes = reinterpret_cast<const Code*>(in.data());
+  Target* target = out.data();
+  std::size_t i = 0;
+#if LOWP_HAS_VECTOR_EXTENSIONS
+  if constexpr (core::fits_lanes_of<F, Target>) {
+    // The lane decoder is a dozen integer operations per vector, which beats one table load per value.
+    using L = std::conditional_t<sizeof(Target) == 4, core::u32_lanes, core::u64_lanes>;
+    constexpr std::size_t N = core::lane_count<L>;
+    for (; i + N <= n; i += N) {
+      const L values = core::decode_format<F, Target>(core::load_widened<L>(codes + i));
+      std::memcpy(target + i, &values, sizeof values);
+    }
+  }
+#endif
+  for (; i < n; ++i) {
+    if constexpr (F::bits <= 8) {
+      target[i] = decode_table<F, Target>::values[codes[i]];
+    } else {
+      target[i] = decode_scalar<F, Target>(codes[i]);
+    }
   }
 }
 
