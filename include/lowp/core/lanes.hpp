@@ -10,6 +10,10 @@
 #include <type_traits>
 #include <utility>
 
+#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>  // only for multiply_low_halves
+#endif
+
 namespace lowp::core {
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -72,14 +76,16 @@ constexpr L select(Mask mask, L a, L b) {
   return mask ? a : b;
 }
 
+// The comparison stays inside the conditional so that GCC sees a min/max (one pminud/pmaxud) rather than
+// a compare and a blend, as it does when the mask arrives through select's parameter.
 template <class L>
 constexpr L lane_min(L a, L b) {
-  return select(a < b, a, b);
+  return a < b ? a : b;
 }
 
 template <class L>
 constexpr L lane_max(L a, L b) {
-  return select(a > b, a, b);
+  return a > b ? a : b;
 }
 
 // The bits of a float/double lane as unsigned lanes of the same width, and back.
@@ -93,6 +99,21 @@ constexpr L bits_of(F value) {
 }
 
 #if LOWP_HAS_VECTOR_EXTENSIONS
+// The full 64-bit products of the low 32-bit halves of two 64-bit lanes (pmuludq). Written generically,
+// GCC 12 masks both operands and multiplies all 64 bits (vpmullq), two extra operations per product.
+inline u64_lanes multiply_low_halves(u64_lanes a, u64_lanes b) {
+#if defined(__AVX512F__) && defined(__AVX512BW__)
+  // The zero-masked form: the plain one starts from _mm512_undefined_epi32(), which GCC 12 warns about.
+  return (u64_lanes)_mm512_maskz_mul_epu32(0xff, (__m512i)a, (__m512i)b);
+#elif defined(__AVX2__)
+  return (u64_lanes)_mm256_mul_epu32((__m256i)a, (__m256i)b);
+#elif defined(__SSE2__)
+  return (u64_lanes)_mm_mul_epu32((__m128i)a, (__m128i)b);
+#else
+  return (a & 0xffffffffu) * (b & 0xffffffffu);
+#endif
+}
+
 namespace detail {
 template <class L, std::size_t... I>
 constexpr L reverse_quads(L v, std::index_sequence<I...>) {
@@ -105,21 +126,46 @@ constexpr u32_lanes reverse_quads(u32_lanes v) {
   return detail::reverse_quads(v, std::make_index_sequence<lane_count<u32_lanes>>{});
 }
 
-// Stores the lanes narrowed to Narrow (each lane's low bits), as one vector store of lane_count<L> values.
-template <class Narrow, class L>
-inline void store_narrowed(Narrow* target, L lanes) {
-  typedef Narrow narrow_lanes __attribute__((vector_size(sizeof(Narrow) * lane_count<L>)));
-  const narrow_lanes narrowed = __builtin_convertvector(lanes, narrow_lanes);
+// Narrowing and widening are byte shuffles, not __builtin_convertvector: GCC 12 lowers the latter element
+// by element for most widths, while both compilers turn a constant shuffle into pshufb/vpermb-class code.
+template <class Narrow, class L, std::size_t... I>
+inline void store_narrowed(Narrow* target, L lanes, std::index_sequence<I...>) {
+  constexpr std::size_t wide = sizeof(lane_element_t<L>), narrow = sizeof(Narrow);
+  typedef std::uint8_t bytes __attribute__((vector_size(sizeof(L))));
+  typedef std::uint8_t narrow_bytes __attribute__((vector_size(sizeof(L) / wide * narrow)));
+  // Little-endian: the low bytes of lane j start at byte j * wide.
+  const narrow_bytes narrowed =
+      __builtin_shufflevector((bytes)lanes, (bytes)lanes, static_cast<int>(I / narrow * wide + I % narrow)...);
   std::memcpy(target, &narrowed, sizeof narrowed);
 }
 
-// Loads lane_count<L> values of Narrow and widens each into a lane of L (zero extension).
-template <class L, class Narrow>
-inline L load_widened(const Narrow* source) {
-  typedef Narrow narrow_lanes __attribute__((vector_size(sizeof(Narrow) * lane_count<L>)));
-  narrow_lanes narrowed;
-  std::memcpy(&narrowed, source, sizeof narrowed);
-  return __builtin_convertvector(narrowed, L);
+// Stores the low bits of every lane as one Narrow each (lane_count<L> values, one vector store).
+template <class Narrow, class L>
+inline void store_narrowed(Narrow* target, L lanes) {
+  static_assert(std::endian::native == std::endian::little, "the lane shuffles assume little-endian lanes");
+  store_narrowed(target, lanes, std::make_index_sequence<lane_count<L> * sizeof(Narrow)>{});
+}
+
+template <std::size_t Part, class Narrow, class L, std::size_t... I>
+inline L widen_part(L packed, std::index_sequence<I...>) {
+  constexpr std::size_t wide = sizeof(lane_element_t<L>), narrow = sizeof(Narrow);
+  typedef std::uint8_t bytes __attribute__((vector_size(sizeof(L))));
+  const bytes source = (bytes)packed;
+  const bytes zero = source & 0;  // not `bytes{}`: GCC 12 crashes on that here
+  // Byte I of the result is byte I % wide of lane I / wide: a byte of value I / wide of this part while
+  // I % wide < narrow, else zero (index sizeof(L) is the first byte of `zero`).
+  return (L)__builtin_shufflevector(
+      source, zero,
+      static_cast<int>(I % wide < narrow ? Part * lane_count<L> * narrow + I / wide * narrow + I % wide : sizeof(L))...);
+}
+
+// `packed` holds sizeof(L) bytes of consecutive Narrow values (wide / narrow groups of lane_count<L>);
+// returns group Part, each value zero-extended into its lane.
+template <std::size_t Part, class Narrow, class L>
+inline L widen_part(L packed) {
+  static_assert(std::endian::native == std::endian::little, "the lane shuffles assume little-endian lanes");
+  static_assert(Part < sizeof(lane_element_t<L>) / sizeof(Narrow), "widen_part: no such part");
+  return widen_part<Part, Narrow>(packed, std::make_index_sequence<sizeof(L)>{});
 }
 #endif
 

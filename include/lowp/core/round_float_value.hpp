@@ -12,12 +12,18 @@
 #include <cstdint>
 #include <type_traits>
 
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
+
 #include "lanes.hpp"
 #include "rounding.hpp"
 
 namespace lowp::core {
 
-template <class Format, class Overflow, class FL, class L>
+// QuietNans: the caller promises that NaN inputs keep a payload bit in the format's precision (the default
+// quiet NaN does), which saves the guard that keeps an arbitrary NaN from rounding into Inf.
+template <class Format, class Overflow, class FL, class L, bool QuietNans = false>
 constexpr FL round_float_value_nearest_even(FL x) {
   constexpr int M = Format::mantissa_bits;
   static_assert(M <= 22 && Format::has_subnormals, "the value form needs a subnormal format narrower than float");
@@ -30,6 +36,24 @@ constexpr FL round_float_value_nearest_even(FL x) {
                                           : Format::has_inf                                     ? 0x7f800000u
                                                                                                 : 0x7fc00000u;
   const L bits = bits_of<L>(x);
+  if constexpr (Format::emin == -126 && Format::has_inf && !saturating) {
+    // bfloat16, tfloat32: float's own exponent range, so the integer form is right everywhere: float
+    // subnormals share the format's subnormal quantum, and a carry past max lands exactly on Inf.
+    constexpr int dropped = 23 - M;
+    L rounded = (bits + ((1u << dropped >> 1) - 1) + ((bits >> dropped) & 1u)) & ~((1u << dropped) - 1);
+    if constexpr (!QuietNans) rounded = select((bits & 0x7fffffffu) > 0x7f800000u, bits | 0x00400000u, rounded);
+    return float_of<FL>(rounded);
+  }
+#if LOWP_HAS_VECTOR_EXTENSIONS && defined(__AVX512F__)
+  // IEEE binary16: the F16C conversion is exactly this rounding (canonical NaNs aside, which it keeps).
+  if constexpr (Format::exponent_bits == 5 && M == 10 && Format::bias == 15 && Format::has_inf && !saturating &&
+                sizeof(FL) == 64) {
+    if (!std::is_constant_evaluated()) {
+      const __m256i half = _mm512_cvtps_ph((__m512)x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+      return (FL)_mm512_cvtph_ps(half);
+    }
+  }
+#endif
   const L magnitude = bits & 0x7fffffffu;
   const L sign = bits ^ magnitude;
   L rounded;
@@ -47,7 +71,7 @@ constexpr FL round_float_value_nearest_even(FL x) {
     const L subnormal = bits_of<L>((float_of<FL>(magnitude) + c_subnormal) - c_subnormal);
     rounded = select(magnitude < min_normal_bits, subnormal, normal);
     // Clearing low bits would turn a NaN with a low payload into Inf: keep it a (quiet) NaN.
-    rounded = select(magnitude > 0x7f800000u, magnitude | 0x00400000u, rounded);
+    if constexpr (!QuietNans) rounded = select(magnitude > 0x7f800000u, magnitude | 0x00400000u, rounded);
   }
   // Float comparison, so NaN (unordered) passes through.
   rounded = select(float_of<FL>(rounded) > max, splat<L>(overflow_bits), rounded);

@@ -50,7 +50,9 @@ constexpr L round_to_format(L source_bits, [[maybe_unused]] L random) {
 
   const L one = splat<L>(1), zero = splat<L>(0);
   const L negative = source_bits >> (W - 1);
-  const L biased = (source_bits >> SM) & binary::exponent_all_ones;
+  const L absolute = source_bits & (~U(0) >> 1);  // |x|: Inf and NaN are the patterns from `infinity` up
+  constexpr U infinity = U(binary::exponent_all_ones) << SM;
+  const L biased = absolute >> SM;
   const L mantissa = source_bits & (hidden - 1);
   // Source subnormals have exponent 1 and no hidden bit.
   const L exponent = lane_max(biased, one);
@@ -66,11 +68,24 @@ constexpr L round_to_format(L source_bits, [[maybe_unused]] L random) {
   const L half = (one << short_shift) >> 1;
   const auto inexact = remainder != 0;
 
+  // An exact result has remainder 0 < half, so the nearest modes need no `inexact` unless the shift can
+  // be 0 (a format as precise as the source), where half is 0 too.
   L up = zero;
   if constexpr (std::is_same_v<Rounding, rounding::nearest_even>) {
-    up = select(inexact & ((remainder > half) | ((remainder == half) & ((kept & one) == one))), one, zero);
+    if constexpr (M < SM) {
+      // The dropped bits moved to the top (short_shift >= 1 here): above half, or at half with kept odd,
+      // is one unsigned compare with the last kept bit or-ed in below them.
+      const L dropped = significand << (U(W) - short_shift);
+      up = select((dropped | (kept & one)) > (U(1) << (W - 1)), one, zero);
+    } else {
+      up = select(inexact & (remainder + (kept & one) > half), one, zero);
+    }
   } else if constexpr (std::is_same_v<Rounding, rounding::nearest_away>) {
-    up = select(inexact & (remainder >= half), one, zero);
+    if constexpr (M < SM) {
+      up = select(remainder >= half, one, zero);
+    } else {
+      up = select(inexact & (remainder >= half), one, zero);
+    }
   } else if constexpr (std::is_same_v<Rounding, rounding::upward>) {
     up = select(inexact & (negative == 0), one, zero);
   } else if constexpr (std::is_same_v<Rounding, rounding::downward>) {
@@ -104,8 +119,16 @@ constexpr L round_to_format(L source_bits, [[maybe_unused]] L random) {
     magnitude = select(exponent < emin_b, zero, ((binade - emin_b) << M) + kept - (one << M));
   }
 
-  // Overflow: beyond the largest binade, or rounded past max within it.
-  const auto overflows = (exponent > emax_b) | (magnitude > U(Format::max_code));
+  // Overflow: rounded past max. A value beyond the largest binade has at least the magnitude of the binade
+  // after it, which is past max in every format (checked here), so one compare covers both.
+  constexpr bool beyond_binade_is_past_max =
+      Format::has_subnormals ? (std::uint64_t(Format::emax - Format::emin + 2) << M) > Format::max_code
+                             : (std::uint64_t(Format::emax - Format::emin + 1) << M) > Format::max_code;
+  L overflow_magnitude = magnitude;
+  if constexpr (!beyond_binade_is_past_max) {
+    overflow_magnitude = select(exponent > emax_b, splat<L>(U(Format::max_code) + 1), magnitude);
+  }
+  const auto overflows = overflow_magnitude > U(Format::max_code);
   constexpr bool saturating = std::is_same_v<Overflow, overflow::saturate>;
   L away;  // 1 where rounding points away from zero, so IEEE overflow goes to Inf rather than max
   if constexpr (std::is_same_v<Rounding, rounding::toward_zero> || std::is_same_v<Rounding, rounding::to_odd>) {
@@ -125,13 +148,15 @@ constexpr L round_to_format(L source_bits, [[maybe_unused]] L random) {
   }
 
   // Specials of the source.
-  const auto is_special = biased == binary::exponent_all_ones;
-  const auto is_nan = is_special & (mantissa != 0);
-  const auto is_inf = is_special & (mantissa == 0);
+  const auto is_nan = absolute > infinity;
+  const auto is_inf = absolute == infinity;
   magnitude = select(is_inf, saturating ? max_code : splat<L>(U(Format::overflow_code)), magnitude);
   magnitude = select(is_nan, splat<L>(U(Format::nan_code)), magnitude);
 
-  if constexpr (Format::is_signed) {
+  if constexpr (Format::is_signed && Format::has_negative_zero && !Format::nan_flips_sign) {
+    // The sign bit moved straight into place (a shift and one and-or).
+    return magnitude | ((source_bits >> (W - Format::bits)) & (U(1) << (Format::bits - 1)));
+  } else if constexpr (Format::is_signed) {
     L sign = negative;
     if constexpr (Format::nan_flips_sign) sign = select(is_nan, one - negative, sign);
     if constexpr (!Format::has_negative_zero) sign = select(magnitude == 0, zero, sign);

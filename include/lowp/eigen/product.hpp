@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <cstring>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "../core/lanes.hpp"
@@ -61,18 +62,22 @@ inline void product_row_panel(const float* a_row, const float* b_panel, Index b_
   using F = typename T::format;
   using O = typename T::overflow_policy;
   constexpr int N = core::lane_count<FL>;
-  FL acc[Vectors] = {};
-  for (Index k = 0; k < depth; ++k) {
-    const FL a = FL{} + a_row[k];
-    const float* b = b_panel + k * b_stride;
-    for (int v = 0; v < Vectors; ++v) {
-      FL bv;
-      std::memcpy(&bv, b + v * N, sizeof bv);
-      const FL product = core::round_float_value_nearest_even<F, O, FL, L>(a * bv);
-      acc[v] = core::round_float_value_nearest_even<F, O, FL, L>(acc[v] + product);
+  // Unrolled over the accumulators by a fold, so they live in registers.
+  [&]<int... V>(std::integer_sequence<int, V...>) {
+    FL acc[Vectors] = {};
+    for (Index k = 0; k < depth; ++k) {
+      const FL a = FL{} + a_row[k];
+      const float* b = b_panel + k * b_stride;
+      auto step = [&](int v) {
+        FL bv;
+        std::memcpy(&bv, b + v * N, sizeof bv);
+        const FL product = core::round_float_value_nearest_even<F, O, FL, L, true>(a * bv);
+        acc[v] = core::round_float_value_nearest_even<F, O, FL, L, true>(acc[v] + product);
+      };
+      (step(V), ...);
     }
-  }
-  std::memcpy(out, acc, sizeof acc);
+    std::memcpy(out, acc, sizeof acc);
+  }(std::make_integer_sequence<int, Vectors>{});
 }
 
 template <class T, class LhsAt, class RhsAt, class ResAt>

@@ -60,8 +60,10 @@ class minifloat {
   constexpr minifloat() noexcept = default;
   constexpr explicit minifloat(float value) noexcept : bits_(encode(value)) {}
   constexpr explicit minifloat(double value) noexcept : bits_(encode(value)) {}
+  // Integers convert implicitly (T x = 0; x == 1), as generic numerical code such as Eigen's expects;
+  // floating-point values convert explicitly, so a rounding is always visible in the source.
   template <std::integral I>
-  constexpr explicit minifloat(I value) noexcept : bits_(encode(detail::integer_to_double_odd(value))) {}
+  constexpr minifloat(I value) noexcept : bits_(encode(detail::integer_to_double_odd(value))) {}
   // Rounds a value of another minifloat type (its value is exactly a float).
   template <class F, class R, class O>
     requires(!std::is_same_v<minifloat<F, R, O>, minifloat>)

@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <utility>
 
 #include "../core/lanes.hpp"
 #include "../core/random.hpp"
@@ -83,7 +84,7 @@ class philox_lanes {
     core::u64_lanes state = counter_;
     counter_ += step_;
     for (int r = 0; r < rounds; ++r) {
-      const core::u64_lanes products = (state & 0xffffffffu) * multipliers_;
+      const core::u64_lanes products = core::multiply_low_halves(state, multipliers_);
       state = (core::u64_lanes)core::reverse_quads((core::u32_lanes)products) ^ (state >> 32) ^ keys_[r];
     }
     return (core::u32_lanes)state;
@@ -220,6 +221,14 @@ void convert_span(std::span<const Source> in, std::span<T> out, sr_stream* strea
   }
 }
 
+#if LOWP_HAS_VECTOR_EXTENSIONS
+template <class F, std::size_t Part, class Code, class L, class Target>
+inline void decode_part(L packed, Target* target) {
+  const L values = core::decode_format<F, Target>(core::widen_part<Part, Code>(packed));
+  std::memcpy(target, &values, sizeof values);
+}
+#endif
+
 template <class T, class Target>
 void decode_span(std::span<const T> in, std::span<Target> out) {
   using F = typename T::format;
@@ -233,11 +242,16 @@ void decode_span(std::span<const T> in, std::span<Target> out) {
 #if LOWP_HAS_VECTOR_EXTENSIONS
   if constexpr (core::fits_lanes_of<F, Target>) {
     // The lane decoder is a dozen integer operations per vector, which beats one table load per value.
+    // One vector load of codes feeds `parts` vectors of lanes.
     using L = std::conditional_t<sizeof(Target) == 4, core::u32_lanes, core::u64_lanes>;
     constexpr std::size_t N = core::lane_count<L>;
-    for (; i + N <= n; i += N) {
-      const L values = core::decode_format<F, Target>(core::load_widened<L>(codes + i));
-      std::memcpy(target + i, &values, sizeof values);
+    constexpr std::size_t parts = sizeof(Target) / sizeof(Code);
+    for (; i + parts * N <= n; i += parts * N) {
+      L packed;
+      std::memcpy(&packed, codes + i, sizeof packed);
+      [&]<std::size_t... Part>(std::index_sequence<Part...>) {
+        (decode_part<F, Part, Code>(packed, target + i + Part * N), ...);
+      }(std::make_index_sequence<parts>{});
     }
   }
 #endif
