@@ -19,6 +19,7 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <span>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -92,6 +93,8 @@ void product_fast(Index rows, Index cols, Index depth, LhsAt lhs, RhsAt rhs, Res
   for (Index k = 0; k < depth; ++k)
     for (Index j = 0; j < cols; ++j) b[k * padded + j] = static_cast<float>(rhs(k, j));
   float out[panel_vectors * N];
+  T sums[panel_vectors * N];
+  const bool unit_alpha = alpha.bits() == T(1).bits();
   for (Index j0 = 0; j0 < cols; j0 += panel_vectors * N) {
     const Index vectors = std::min<Index>(panel_vectors, (padded - j0) / N);
     const Index width = std::min<Index>(panel_vectors * N, cols - j0);
@@ -104,7 +107,14 @@ void product_fast(Index rows, Index cols, Index depth, LhsAt lhs, RhsAt rhs, Res
         case 2: product_row_panel<T, 2>(a_row, b_panel, padded, depth, out); break;
         default: product_row_panel<T, 1>(a_row, b_panel, padded, depth, out); break;
       }
-      for (Index j = 0; j < width; ++j) res(i, j0 + j) = res(i, j0 + j) + alpha * T(out[j]);
+      // C = C + alpha * s. With alpha = 1 and C = +0 (what C = A * B does) that is exactly s, since s is
+      // never -0 here (sums from +0 round to nearest); skip the two roundings, convert with SIMD.
+      convert<T>(std::span<const float>(out, static_cast<std::size_t>(width)),
+                 std::span<T>(sums, static_cast<std::size_t>(width)));
+      for (Index j = 0; j < width; ++j) {
+        T& c = res(i, j0 + j);
+        c = unit_alpha && c.bits() == 0 ? sums[j] : c + alpha * sums[j];
+      }
     }
   }
 }
