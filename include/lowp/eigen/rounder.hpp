@@ -3,7 +3,12 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <bit>
+#include <cstdint>
+#include <type_traits>
 
+#include "../core/random.hpp"
+#include "../core/round_to_format.hpp"
 #include "../float/minifloat.hpp"
 
 namespace lowp {
@@ -27,6 +32,41 @@ auto round_to(const Eigen::ArrayBase<Derived>& x) {
   static_assert(std::is_same_v<Scalar, float> || std::is_same_v<Scalar, double>,
                 "round_to<T>(expression): the expression must be of float or double");
   return x.unaryExpr(rounder<T>{});
+}
+
+namespace detail {
+// x rounded into T with a given random word (used by stochastic policies only), returned as Source.
+template <class T, class Source>
+Source round_with_random(Source x, typename core::ieee_binary<Source>::bits_type random) {
+  using F = typename T::format;
+  if constexpr (std::is_same_v<Source, float> && !core::fits_lanes_of<F, float>) {
+    return static_cast<float>(round_with_random<T, double>(x, std::uint64_t(random) << 32));
+  } else {
+    using Bits = typename core::ieee_binary<Source>::bits_type;
+    const auto code = core::round_to_format<F, typename T::rounding_policy, typename T::overflow_policy, Source>(
+        std::bit_cast<Bits>(x), random);
+    return static_cast<Source>(T::from_bits(static_cast<typename T::storage_type>(code)));
+  }
+}
+}  // namespace detail
+
+// Stochastic rounding of an expression from an explicit stream: the random word of element (i, j) is a
+// pure function of the stream's seed and the column-major index i + j * rows, so the result does not
+// depend on evaluation order or threads. The expression is evaluated once; the rounding stays lazy.
+template <class T, class Derived>
+auto round_to(const Eigen::MatrixBase<Derived>& x, sr_stream& stream) {
+  using Scalar = typename Derived::Scalar;
+  static_assert(std::is_same_v<Scalar, float> || std::is_same_v<Scalar, double>,
+                "round_to<T>(expression, stream): the expression must be of float or double");
+  using Bits = typename core::ieee_binary<Scalar>::bits_type;
+  using Plain = typename Derived::PlainObject;
+  const std::uint64_t first_block = stream.take_blocks(detail::blocks_for<Bits>(static_cast<std::size_t>(x.size())));
+  return Plain::NullaryExpr(x.rows(), x.cols(),
+                            [values = Plain(x.derived()), generator = stream, first_block](Eigen::Index i, Eigen::Index j) {
+                              const auto index = static_cast<std::size_t>(i + j * values.rows());
+                              const Bits random = detail::random_word<Bits>(generator, first_block, index);
+                              return detail::round_with_random<T, Scalar>(values(i, j), random);
+                            });
 }
 
 }  // namespace lowp
