@@ -114,20 +114,35 @@ inline u64_lanes multiply_low_halves(u64_lanes a, u64_lanes b) {
 #endif
 }
 
+// __builtin_shufflevector: Clang, and GCC from 12. Older GCC takes the __builtin_shuffle and
+// __builtin_convertvector forms below, which are correct but slower.
+#ifndef LOWP_HAS_SHUFFLEVECTOR
+#if defined(__clang__) || __GNUC__ >= 12
+#define LOWP_HAS_SHUFFLEVECTOR 1
+#else
+#define LOWP_HAS_SHUFFLEVECTOR 0
+#endif
+#endif
+
 namespace detail {
 template <class L, std::size_t... I>
-constexpr L reverse_quads(L v, std::index_sequence<I...>) {
+inline L reverse_quads(L v, std::index_sequence<I...>) {
+#if LOWP_HAS_SHUFFLEVECTOR
   return __builtin_shufflevector(v, v, static_cast<int>(I ^ 3)...);
+#else
+  return __builtin_shuffle(v, L{static_cast<lane_element_t<L>>(I ^ 3)...});
+#endif
 }
 }  // namespace detail
 
 // Reverses each group of four 32-bit lanes: [a b c d | e f g h] -> [d c b a | h g f e] (one pshufd).
-constexpr u32_lanes reverse_quads(u32_lanes v) {
+inline u32_lanes reverse_quads(u32_lanes v) {
   return detail::reverse_quads(v, std::make_index_sequence<lane_count<u32_lanes>>{});
 }
 
 // Narrowing and widening are byte shuffles, not __builtin_convertvector: GCC 12 lowers the latter element
 // by element for most widths, while both compilers turn a constant shuffle into pshufb/vpermb-class code.
+#if LOWP_HAS_SHUFFLEVECTOR
 template <class Narrow, class L, std::size_t... I>
 inline void store_narrowed(Narrow* target, L lanes, std::index_sequence<I...>) {
   constexpr std::size_t wide = sizeof(lane_element_t<L>), narrow = sizeof(Narrow);
@@ -167,6 +182,23 @@ inline L widen_part(L packed) {
   static_assert(Part < sizeof(lane_element_t<L>) / sizeof(Narrow), "widen_part: no such part");
   return widen_part<Part, Narrow>(packed, std::make_index_sequence<sizeof(L)>{});
 }
+#else
+template <class Narrow, class L>
+inline void store_narrowed(Narrow* target, L lanes) {
+  typedef Narrow narrow_lanes __attribute__((vector_size(sizeof(Narrow) * lane_count<L>)));
+  const narrow_lanes narrowed = __builtin_convertvector(lanes, narrow_lanes);
+  std::memcpy(target, &narrowed, sizeof narrowed);
+}
+
+template <std::size_t Part, class Narrow, class L>
+inline L widen_part(L packed) {
+  static_assert(Part < sizeof(lane_element_t<L>) / sizeof(Narrow), "widen_part: no such part");
+  typedef Narrow narrow_lanes __attribute__((vector_size(sizeof(Narrow) * lane_count<L>)));
+  narrow_lanes narrowed;
+  std::memcpy(&narrowed, reinterpret_cast<const unsigned char*>(&packed) + Part * sizeof narrowed, sizeof narrowed);
+  return __builtin_convertvector(narrowed, L);
+}
+#endif
 #endif
 
 // Unsigned lanes reinterpreted as float/double lanes of the same width.

@@ -68,15 +68,22 @@ class philox_lanes {
     constexpr std::uint32_t weyl0 = 0x9E3779B9u, weyl1 = 0xBB67AE85u;
     const auto key0 = static_cast<std::uint32_t>(stream.seed());
     const auto key1 = static_cast<std::uint32_t>(stream.seed() >> 32);
+    // Filled as arrays and copied in whole: element stores into a vector member make GCC 12 warn (falsely)
+    // that the rest of it may be uninitialised.
+    std::uint64_t counter[pairs], multipliers[pairs], step[pairs], keys[rounds][pairs];
     for (int j = 0; j < pairs; ++j) {
       const bool even = j % 2 == 0;
-      counter_[j] = even ? first_block + std::uint64_t(j / 2) : stream.stream_id();
-      multipliers_[j] = even ? multiplier0 : multiplier1;
-      step_[j] = even ? pairs / 2 : 0;
+      counter[j] = even ? first_block + std::uint64_t(j / 2) : stream.stream_id();
+      multipliers[j] = even ? multiplier0 : multiplier1;
+      step[j] = even ? pairs / 2 : 0;
       for (int r = 0; r < rounds; ++r) {
-        keys_[r][j] = even ? std::uint32_t(key0 + std::uint32_t(r) * weyl0) : std::uint32_t(key1 + std::uint32_t(r) * weyl1);
+        keys[r][j] = even ? std::uint32_t(key0 + std::uint32_t(r) * weyl0) : std::uint32_t(key1 + std::uint32_t(r) * weyl1);
       }
     }
+    std::memcpy(&counter_, counter, sizeof counter_);
+    std::memcpy(&multipliers_, multipliers, sizeof multipliers_);
+    std::memcpy(&step_, step, sizeof step_);
+    for (int r = 0; r < rounds; ++r) std::memcpy(&keys_[r], keys[r], sizeof keys_[r]);
   }
 
   // The 32-bit words of the next sizeof(vector) / 16 blocks, in stream order.
