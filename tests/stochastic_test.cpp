@@ -168,3 +168,54 @@ TEST(StochasticRounding, StochasticEqualIsFairCoinAndKeepsExactValues) {
 }
 
 }  // namespace
+
+#include <lowp/eigen.hpp>
+#include <lowp/float/parallel.hpp>
+
+namespace {
+
+// The random word of element i depends on (seed, i) only: 1, 2 and 3 threads give the same bits as the
+// single-threaded span call, and the stream ends in the same state.
+TEST(StochasticRounding, SpansGiveTheSameBitsOnAnyThreadCount) {
+  using T = lowp::with_rounding<lowp::float16, rounding::stochastic<>>;
+  const auto in = sample_inputs(100003);  // not a multiple of any chunk or vector size
+  std::vector<float> one(in.size()), two(in.size()), three(in.size());
+  lowp::sr_stream a(17), b(17), c(17);
+  lowp::round_to<T>(in, one, a);
+  lowp::round_to<T>(in, two, b, lowp::threads{2});
+  lowp::round_to<T>(in, three, c, lowp::threads{3});
+  EXPECT_EQ(one, two);
+  EXPECT_EQ(one, three);
+  const std::uint64_t next = a.next_u64();
+  EXPECT_EQ(b.next_u64(), next);
+  EXPECT_EQ(c.next_u64(), next);
+
+  std::vector<double> wide(in.begin(), in.end()), wide_one(in.size()), wide_two(in.size());
+  lowp::sr_stream d(5), e(5);
+  lowp::round_to<lowp::with_rounding<lowp::bfloat16, rounding::stochastic<7>>>(wide, wide_one, d);
+  lowp::round_to<lowp::with_rounding<lowp::bfloat16, rounding::stochastic<7>>>(wide, wide_two, e, lowp::threads{2});
+  EXPECT_EQ(wide_one, wide_two);
+
+  std::vector<T> codes_one(in.size()), codes_two(in.size());
+  lowp::sr_stream f(9), g(9);
+  lowp::convert<T>(in, std::span<T>(codes_one), f);
+  lowp::convert<T>(in, std::span<T>(codes_two), g, lowp::threads{2});
+  for (std::size_t i = 0; i < in.size(); ++i) ASSERT_EQ(codes_one[i].bits(), codes_two[i].bits()) << i;
+  EXPECT_THROW(lowp::round_to<T>(in, one, a, lowp::threads{0}), std::invalid_argument);
+}
+
+TEST(StochasticRounding, EigenPathIsReproducibleAndIndexedByElement) {
+  using T = lowp::with_rounding<lowp::bfloat16, rounding::stochastic<>>;
+  const Eigen::MatrixXf x = Eigen::MatrixXf::Random(37, 23) * 10.0f;
+  lowp::sr_stream s1(3), s2(3), s3(4);
+  const Eigen::MatrixXf a = lowp::round_to<T>(x, s1), b = lowp::round_to<T>(x, s2), c = lowp::round_to<T>(x, s3);
+  EXPECT_TRUE(a == b);
+  EXPECT_FALSE(a == c);
+  // Element (i, j) uses the word of column-major index i + j * rows: the span of the same values agrees.
+  std::vector<float> flat(x.data(), x.data() + x.size()), rounded(flat.size());
+  lowp::sr_stream s4(3);
+  lowp::round_to<T>(flat, rounded, s4);
+  EXPECT_TRUE(Eigen::Map<const Eigen::MatrixXf>(rounded.data(), 37, 23) == a);
+}
+
+}  // namespace

@@ -3,5 +3,7 @@
 
 #include "core/random.hpp"
 #include "core/rounding.hpp"
+#include "eigen.hpp"
 #include "float/minifloat.hpp"
+#include "float/parallel.hpp"
 #include "fmt.hpp"

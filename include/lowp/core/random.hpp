@@ -56,6 +56,11 @@ class sr_stream {
     next_block_ += count;
     return first;
   }
+  // Positions the stream at a block boundary: the next draw comes from block `index`.
+  constexpr void seek_block(std::uint64_t index) noexcept {
+    used_ = 4;
+    next_block_ = index;
+  }
   constexpr core::philox_block block(std::uint64_t index) const noexcept {
     return core::philox4x32_10({static_cast<std::uint32_t>(index), static_cast<std::uint32_t>(index >> 32),
                                 static_cast<std::uint32_t>(stream_id_), static_cast<std::uint32_t>(stream_id_ >> 32)},
