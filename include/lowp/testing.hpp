@@ -23,10 +23,7 @@ namespace lowp {
 
 namespace testing_detail {
 
-template <class T>
-struct is_minifloat : std::false_type {};
-template <class F, class R, class O>
-struct is_minifloat<minifloat<F, R, O>> : std::true_type {};
+using lowp::detail::is_minifloat;
 
 // Position of a value on T's grid: consecutive values get consecutive integers, +0 and -0 both 0.
 template <class T>

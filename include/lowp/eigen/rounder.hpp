@@ -34,22 +34,6 @@ auto round_to(const Eigen::ArrayBase<Derived>& x) {
   return x.unaryExpr(rounder<T>{});
 }
 
-namespace detail {
-// x rounded into T with a given random word (used by stochastic policies only), returned as Source.
-template <class T, class Source>
-Source round_with_random(Source x, typename core::ieee_binary<Source>::bits_type random) {
-  using F = typename T::format;
-  if constexpr (std::is_same_v<Source, float> && !core::fits_lanes_of<F, float>) {
-    return static_cast<float>(round_with_random<T, double>(x, std::uint64_t(random) << 32));
-  } else {
-    using Bits = typename core::ieee_binary<Source>::bits_type;
-    const auto code = core::round_to_format<F, typename T::rounding_policy, typename T::overflow_policy, Source>(
-        std::bit_cast<Bits>(x), random);
-    return static_cast<Source>(T::from_bits(static_cast<typename T::storage_type>(code)));
-  }
-}
-}  // namespace detail
-
 // Stochastic rounding of an expression from an explicit stream: the random word of element (i, j) is a
 // pure function of the stream's seed and the column-major index i + j * rows, so the result does not
 // depend on evaluation order or threads. The expression is evaluated once; the rounding stays lazy.

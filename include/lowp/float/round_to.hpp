@@ -285,23 +285,32 @@ double round_to(double x) {
   return static_cast<double>(T(x));
 }
 
-// Stochastic rounding from an explicit stream instead of the thread's stream.
+namespace detail {
+// x rounded into T with a given random word (read by stochastic policies only), returned as Source.
 template <class T, class Source>
-  requires std::is_floating_point_v<Source>
-Source round_to(Source x, sr_stream& stream) {
+Source round_with_random(Source x, typename core::ieee_binary<Source>::bits_type random) {
   using F = typename T::format;
   if constexpr (std::is_same_v<Source, float> && !core::fits_lanes_of<F, float>) {
-    return static_cast<float>(round_to<T>(static_cast<double>(x), stream));
+    return static_cast<float>(round_with_random<T, double>(x, std::uint64_t(random) << 32));
   } else {
     using Bits = typename core::ieee_binary<Source>::bits_type;
-    Bits random = 0;
-    if constexpr (rounding::is_stochastic_v<typename T::rounding_policy>) {
-      random = sizeof(Bits) == 8 ? Bits(stream.next_u64()) : Bits(stream.next_u32());
-    }
     const auto code = core::round_to_format<F, typename T::rounding_policy, typename T::overflow_policy, Source>(
         std::bit_cast<Bits>(x), random);
     return static_cast<Source>(T::from_bits(static_cast<typename T::storage_type>(code)));
   }
+}
+}  // namespace detail
+
+// Stochastic rounding from an explicit stream instead of the thread's stream.
+template <class T, class Source>
+  requires std::is_floating_point_v<Source>
+Source round_to(Source x, sr_stream& stream) {
+  using Bits = typename core::ieee_binary<Source>::bits_type;
+  Bits random = 0;
+  if constexpr (rounding::is_stochastic_v<typename T::rounding_policy>) {
+    random = sizeof(Bits) == 8 ? Bits(stream.next_u64()) : Bits(stream.next_u32());
+  }
+  return detail::round_with_random<T, Source>(x, random);
 }
 
 // out[i] = round_to<T>(in[i]); spans of equal size (std::invalid_argument otherwise).
