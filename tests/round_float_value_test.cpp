@@ -41,11 +41,11 @@ std::uint64_t mismatches(std::uint64_t stride) {
   std::uint64_t bad = 0;
   for (std::uint64_t base = 0; base < (std::uint64_t{1} << 32); base += N * stride) {
     L bits{};
-    if constexpr (std::is_arithmetic_v<L>) {
-      bits = static_cast<std::uint32_t>(base);
-    } else {
-      for (int j = 0; j < N; ++j) bits[j] = static_cast<std::uint32_t>(base + j * stride);
-    }
+#if LOWP_HAS_VECTOR_EXTENSIONS
+    for (int j = 0; j < N; ++j) bits[j] = static_cast<std::uint32_t>(base + j * stride);
+#else
+    bits = static_cast<std::uint32_t>(base);
+#endif
     const FL value = lowp::core::round_float_value_nearest_even<F, O, FL, L, QuietNans>(lowp::core::float_of<FL>(bits));
     const L codes = lowp::core::round_to_format<F, typename T::rounding_policy, O, float>(bits, L{});
     const L expected = lowp::core::decode_format<F, float>(codes);

@@ -34,12 +34,13 @@ constexpr double power_of_two(int exponent) {
 template <int ExpBits, int ManBits, encoding Enc = encoding::ieee,
           int Bias = (ExpBits >= 1 && ExpBits <= 31 ? (1 << (ExpBits - 1)) - 1 : 0)>
 struct float_format {
+  // First, since Clang reports only the first failing assertion of a class template.
+  static_assert(Enc == encoding::unsigned_exponent || 1 + ExpBits + ManBits <= 32,
+                "float_format: a format has at most 32 bits (sign + ExpBits + ManBits)");
   static_assert(ExpBits >= 1 && ExpBits <= 8,
                 "float_format: ExpBits must be 1..8 (every value must be exactly a float)");
   static_assert(ManBits >= 0 && ManBits <= 23,
                 "float_format: ManBits must be 0..23 (precision at most float's 24 bits)");
-  static_assert(Enc == encoding::unsigned_exponent || 1 + ExpBits + ManBits <= 32,
-                "float_format: a format has at most 32 bits (sign + ExpBits + ManBits)");
   static_assert(Enc != encoding::ieee || ExpBits >= 2,
                 "float_format: an IEEE encoding needs ExpBits >= 2 (the all-ones exponent is Inf/NaN)");
   static_assert(Enc != encoding::ieee || ManBits >= 1,
