@@ -11,7 +11,7 @@ packages=(build-essential cmake ninja-build libeigen3-dev libfmt-dev libgtest-de
           libbenchmark-dev libmpfr-dev libgmp-dev)
 for arg in "$@"; do
   case $arg in
-    --with-clang) packages+=(clang) ;;
+    --with-clang) packages+=(clang libclang-rt-14-dev) ;;  # the runtime: clang sanitizers
     -h | --help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "deps.sh: unknown argument '$arg' (see --help)" >&2; exit 2 ;;
   esac
