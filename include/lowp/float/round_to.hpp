@@ -305,6 +305,9 @@ Source round_with_random(Source x, typename core::ieee_binary<Source>::bits_type
 template <class T, class Source>
   requires std::is_floating_point_v<Source>
 Source round_to(Source x, sr_stream& stream) {
+  if constexpr (std::is_same_v<Source, float> && !core::fits_lanes_of<typename T::format, float>) {
+    return static_cast<float>(round_to<T>(static_cast<double>(x), stream));  // e8m0: a 64-bit draw, as spans
+  }
   using Bits = typename core::ieee_binary<Source>::bits_type;
   Bits random = 0;
   if constexpr (rounding::is_stochastic_v<typename T::rounding_policy>) {
