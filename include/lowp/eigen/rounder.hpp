@@ -19,15 +19,9 @@ struct rounder {
   double operator()(double x) const { return round_to<T>(x); }
 };
 
+// Matrix and array expressions alike (both are DenseBase).
 template <class T, class Derived>
-auto round_to(const Eigen::MatrixBase<Derived>& x) {
-  using Scalar = typename Derived::Scalar;
-  static_assert(std::is_same_v<Scalar, float> || std::is_same_v<Scalar, double>,
-                "round_to<T>(expression): the expression must be of float or double");
-  return x.unaryExpr(rounder<T>{});
-}
-template <class T, class Derived>
-auto round_to(const Eigen::ArrayBase<Derived>& x) {
+auto round_to(const Eigen::DenseBase<Derived>& x) {
   using Scalar = typename Derived::Scalar;
   static_assert(std::is_same_v<Scalar, float> || std::is_same_v<Scalar, double>,
                 "round_to<T>(expression): the expression must be of float or double");
