@@ -17,6 +17,7 @@
 #include <type_traits>
 
 #include "eigen.hpp"
+#include "error_metrics.hpp"
 #include "fmt.hpp"
 
 namespace lowp {
@@ -50,32 +51,6 @@ std::int64_t ulp_distance(A a, A b) {
   if (isnan(x) || isnan(y)) return std::numeric_limits<std::int64_t>::max();
   const std::int64_t d = testing_detail::ordinal(x) - testing_detail::ordinal(y);
   return d < 0 ? -d : d;
-}
-
-// Quantisation signal-to-noise ratio in dB: 10 log10(sum ref^2 / sum (ref - x)^2); +inf when x == ref.
-template <class DerivedA, class DerivedB>
-double qsnr_db(const Eigen::DenseBase<DerivedA>& reference, const Eigen::DenseBase<DerivedB>& x) {
-  if (reference.rows() != x.rows() || reference.cols() != x.cols()) {
-    throw std::invalid_argument("lowp::qsnr_db: reference is " + std::to_string(reference.rows()) + "x" +
-                                std::to_string(reference.cols()) + " but x is " + std::to_string(x.rows()) + "x" +
-                                std::to_string(x.cols()));
-  }
-  double signal = 0.0, noise = 0.0;
-  for (Eigen::Index j = 0; j < reference.cols(); ++j) {
-    for (Eigen::Index i = 0; i < reference.rows(); ++i) {
-      const double r = static_cast<double>(reference(i, j)), v = static_cast<double>(x(i, j));
-      signal += r * r;
-      noise += (r - v) * (r - v);
-    }
-  }
-  return noise == 0.0 ? std::numeric_limits<double>::infinity() : 10.0 * std::log10(signal / noise);
-}
-template <class A, class B>
-double qsnr_db(std::span<const A> reference, std::span<const B> x) {
-  using MapA = Eigen::Map<const Eigen::Matrix<A, Eigen::Dynamic, 1>>;
-  using MapB = Eigen::Map<const Eigen::Matrix<B, Eigen::Dynamic, 1>>;
-  return qsnr_db(MapA(reference.data(), static_cast<Eigen::Index>(reference.size())),
-                 MapB(x.data(), static_cast<Eigen::Index>(x.size())));
 }
 
 namespace testing {

@@ -1,0 +1,226 @@
+// Narrow integers: intn<Bits, Signed, Rounding>, a Bits-wide two's-complement (or unsigned) integer.
+// Conversion from float/double rounds with the policy and saturates (NaN gives 0); + - * saturate;
+// / rounds the exact quotient with the policy (toward_zero is C++'s `/`) and throws on division by zero.
+#pragma once
+
+#include <cmath>
+#include <concepts>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <ostream>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+
+#include "../core/random.hpp"
+#include "../core/rounding.hpp"
+
+namespace lowp {
+
+namespace detail {
+template <int Bits, bool Signed>
+using intn_storage_t =
+    std::conditional_t<Signed,
+                       std::conditional_t<(Bits <= 8), std::int8_t,
+                                          std::conditional_t<(Bits <= 16), std::int16_t, std::int32_t>>,
+                       std::conditional_t<(Bits <= 8), std::uint8_t,
+                                          std::conditional_t<(Bits <= 16), std::uint16_t, std::uint32_t>>>;
+}  // namespace detail
+
+template <int Bits, bool Signed = true, class Rounding = rounding::nearest_even>
+class intn {
+  static_assert(Bits >= 1 && Bits <= 32, "intn<Bits>: Bits must be in 1..32");
+  static_assert(!Signed || Bits >= 2,
+                "intn<Bits, true>: a signed integer needs at least 2 bits (sign and value)");
+  static_assert(rounding::is_policy_v<Rounding>, "intn: Rounding must be one of the lowp::rounding policies");
+
+ public:
+  using storage_type = detail::intn_storage_t<Bits, Signed>;
+  using rounding_policy = Rounding;
+  static constexpr int bits_width = Bits;
+  static constexpr bool is_signed = Signed;
+  static constexpr std::int64_t min_value = Signed ? -(std::int64_t{1} << (Bits - 1)) : 0;
+  static constexpr std::int64_t max_value =
+      Signed ? (std::int64_t{1} << (Bits - 1)) - 1 : (std::int64_t{1} << Bits) - 1;
+
+  constexpr intn() noexcept = default;
+  // Integers convert implicitly and saturate (generic code such as Eigen writes `T x = 0`).
+  template <std::integral I>
+  constexpr intn(I value) noexcept : value_(static_cast<storage_type>(saturate_integer(value))) {}
+  // Floating-point values convert explicitly: a rounding is always visible in the source.
+  explicit intn(double value) noexcept : value_(static_cast<storage_type>(round_value(value))) {}
+  explicit intn(float value) noexcept : intn(static_cast<double>(value)) {}
+
+  // The low Bits bits of `code` are the encoding (two's complement when signed); higher bits are ignored.
+  static constexpr intn from_bits(std::uint32_t code) noexcept {
+    const std::uint32_t low = code & code_mask;
+    std::int64_t v = low;
+    if constexpr (Signed) {
+      if ((low >> (Bits - 1)) != 0) v -= std::int64_t{1} << Bits;
+    }
+    intn result;
+    result.value_ = static_cast<storage_type>(v);
+    return result;
+  }
+  constexpr std::uint32_t bits() const noexcept { return static_cast<std::uint32_t>(value_) & code_mask; }
+  constexpr std::int64_t value() const noexcept { return value_; }
+
+  template <class A>
+  requires std::is_arithmetic_v<A>
+  constexpr explicit operator A() const noexcept { return static_cast<A>(value_); }
+
+  friend constexpr intn operator+(intn a, intn b) noexcept { return from_exact(a.value() + b.value()); }
+  friend constexpr intn operator-(intn a, intn b) noexcept { return from_exact(a.value() - b.value()); }
+  friend constexpr intn operator*(intn a, intn b) noexcept { return from_exact(a.value() * b.value()); }
+  friend constexpr intn operator/(intn a, intn b) {
+    if (b.value() == 0) throw std::domain_error("lowp::intn: division by zero");
+    return from_exact(divide_rounded(a.value(), b.value()));
+  }
+  constexpr intn operator+() const noexcept { return *this; }
+  constexpr intn operator-() const noexcept { return from_exact(-value()); }
+  constexpr intn& operator+=(intn b) noexcept { return *this = *this + b; }
+  constexpr intn& operator-=(intn b) noexcept { return *this = *this - b; }
+  constexpr intn& operator*=(intn b) noexcept { return *this = *this * b; }
+  constexpr intn& operator/=(intn b) { return *this = *this / b; }
+
+  friend constexpr bool operator==(intn a, intn b) noexcept { return a.value_ == b.value_; }
+  friend constexpr auto operator<=>(intn a, intn b) noexcept { return a.value() <=> b.value(); }
+
+  // Rounds an exact value (double) to an integer with the policy; saturates; NaN gives 0.
+  static std::int64_t round_value(double x) noexcept {
+    if (std::isnan(x)) return 0;
+    if (x >= static_cast<double>(max_value)) return max_value;
+    if (x <= static_cast<double>(min_value)) return min_value;
+    // On the magnitude, where m - floor(m) is exact (Sterbenz for m >= 1; floor is 0 below).
+    const bool negative = x < 0;
+    const double magnitude = std::fabs(x);
+    const double whole = std::floor(magnitude);
+    const auto low = static_cast<std::int64_t>(whole);
+    const std::int64_t rounded = low + (magnitude_up(low, magnitude - whole, 0, negative) ? 1 : 0);
+    return clamp(negative ? -rounded : rounded);
+  }
+
+ private:
+  static constexpr std::uint32_t code_mask = Bits == 32 ? ~std::uint32_t{0} : (std::uint32_t{1} << Bits) - 1;
+
+  static constexpr std::int64_t clamp(std::int64_t v) noexcept {
+    return v < min_value ? min_value : (v > max_value ? max_value : v);
+  }
+  template <class I>
+  static constexpr std::int64_t saturate_integer(I v) noexcept {
+    if constexpr (std::is_signed_v<I>) {
+      return clamp(static_cast<std::int64_t>(v));
+    } else {
+      return static_cast<std::uint64_t>(v) > static_cast<std::uint64_t>(max_value)
+                 ? max_value
+                 : static_cast<std::int64_t>(v);
+    }
+  }
+  static constexpr intn from_exact(std::int64_t v) noexcept {
+    intn result;
+    result.value_ = static_cast<storage_type>(clamp(v));
+    return result;
+  }
+
+  // Whether a magnitude low + fraction (0 <= fraction < 1) rounds up to low + 1. For quotients, `tie` is
+  // the exact comparison of the fraction with 1/2 (-1, 0, +1) and `fraction` only feeds stochastic draws;
+  // for values, tie = 0 and `fraction` is exact.
+  static bool magnitude_up(std::int64_t low, double fraction, int tie, bool negative) noexcept {
+    if (fraction == 0.0 && tie == 0) return false;
+    const int versus_half = tie != 0 ? tie : (fraction > 0.5) - (fraction < 0.5);
+    if constexpr (std::is_same_v<Rounding, rounding::nearest_even>) {
+      return versus_half > 0 || (versus_half == 0 && (low & 1) != 0);
+    } else if constexpr (std::is_same_v<Rounding, rounding::nearest_away>) {
+      return versus_half >= 0;
+    } else if constexpr (std::is_same_v<Rounding, rounding::toward_zero>) {
+      return false;
+    } else if constexpr (std::is_same_v<Rounding, rounding::upward>) {
+      return !negative;
+    } else if constexpr (std::is_same_v<Rounding, rounding::downward>) {
+      return negative;
+    } else if constexpr (std::is_same_v<Rounding, rounding::to_odd>) {
+      return (low & 1) == 0;
+    } else if constexpr (std::is_same_v<Rounding, rounding::stochastic_equal>) {
+      return (core::thread_stream().next_u32() >> 31) != 0;
+    } else {
+      // Up with probability `fraction` (exact to 52 bits: a value's fraction has no more below the point).
+      const std::uint64_t scaled = static_cast<std::uint64_t>(std::ldexp(fraction, 52));
+      constexpr int B = rounding::random_bits_v<Rounding>;
+      if constexpr (B == 0) {
+        return (core::thread_stream().next_u64() >> 12) < scaled;
+      } else {
+        // Hardware scheme: B random bits added below the point, the rest of the fraction ignored.
+        const std::uint64_t kept = scaled >> (52 - B);
+        const std::uint64_t random = core::thread_stream().next_u32() >> (32 - B);
+        return kept + random >= (std::uint64_t{1} << B);
+      }
+    }
+  }
+
+  // The exact quotient a / b rounded with the policy (b != 0), on magnitudes.
+  static std::int64_t divide_rounded(std::int64_t a, std::int64_t b) noexcept {
+    const bool negative = (a < 0) != (b < 0);
+    const std::uint64_t num = static_cast<std::uint64_t>(a < 0 ? -a : a),
+                        den = static_cast<std::uint64_t>(b < 0 ? -b : b);
+    const auto low = static_cast<std::int64_t>(num / den);
+    const std::uint64_t remainder = num % den;
+    std::int64_t rounded = low;
+    if (remainder != 0) {
+      const int tie = (2 * remainder > den) - (2 * remainder < den);
+      const double fraction = static_cast<double>(remainder) / static_cast<double>(den);
+      rounded += magnitude_up(low, fraction, tie, negative) ? 1 : 0;
+    }
+    return negative ? -rounded : rounded;
+  }
+
+  storage_type value_ = 0;
+};
+
+template <int B, bool S, class R>
+inline std::string to_string(intn<B, S, R> x) {
+  return std::to_string(x.value());
+}
+template <int B, bool S, class R>
+inline std::ostream& operator<<(std::ostream& out, intn<B, S, R> x) {
+  return out << x.value();
+}
+template <int B, bool S, class R>
+constexpr intn<B, S, R> abs(intn<B, S, R> x) noexcept {
+  return x.value() < 0 ? -x : x;
+}
+
+using int2 = intn<2>;
+using int4 = intn<4>;
+using uint4 = intn<4, false>;
+using int8 = intn<8>;
+using uint8 = intn<8, false>;
+
+}  // namespace lowp
+
+template <int B, bool S, class R>
+struct std::hash<lowp::intn<B, S, R>> {
+  std::size_t operator()(lowp::intn<B, S, R> x) const noexcept {
+    return std::hash<std::uint32_t>{}(x.bits());
+  }
+};
+
+template <int B, bool S, class R>
+class std::numeric_limits<lowp::intn<B, S, R>> {
+  using T = lowp::intn<B, S, R>;
+
+ public:
+  static constexpr bool is_specialized = true;
+  static constexpr bool is_signed = S;
+  static constexpr bool is_integer = true;
+  static constexpr bool is_exact = true;
+  static constexpr bool is_bounded = true;
+  static constexpr bool is_modulo = false;  // arithmetic saturates
+  static constexpr int digits = S ? B - 1 : B;
+  static constexpr int radix = 2;
+  static constexpr T min() noexcept { return T(T::min_value); }
+  static constexpr T lowest() noexcept { return T(T::min_value); }
+  static constexpr T max() noexcept { return T(T::max_value); }
+  static constexpr T epsilon() noexcept { return T(0); }
+  static constexpr T round_error() noexcept { return T(0); }
+};
