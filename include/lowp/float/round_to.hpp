@@ -27,11 +27,14 @@ struct is_minifloat : std::false_type {};
 template <class F, class R, class O>
 struct is_minifloat<minifloat<F, R, O>> : std::true_type {};
 
+// Out of line and [[noreturn]]: the optimiser then knows the sizes are equal past the check (GCC's
+// -Warray-bounds otherwise reasons about the throwing path's sizes).
+[[noreturn]] inline void throw_size_mismatch(const char* function, std::size_t in, std::size_t out) {
+  throw std::invalid_argument(std::string("lowp::") + function + ": input has " + std::to_string(in) +
+                              " elements but output has " + std::to_string(out));
+}
 inline void check_sizes(const char* function, std::size_t in, std::size_t out) {
-  if (in != out) {
-    throw std::invalid_argument(std::string("lowp::") + function + ": input has " + std::to_string(in) +
-                                " elements but output has " + std::to_string(out));
-  }
+  if (in != out) throw_size_mismatch(function, in, out);
 }
 
 // The random word of element `index` for a span that starts at stream block `first_block`.
