@@ -6,6 +6,7 @@
 #include <Eigen/Core>
 
 #include "eigen/num_traits.hpp"
+#include "eigen/posit_num_traits.hpp"
 #include "eigen/product.hpp"
 #include "eigen/rounder.hpp"
 #include "float/minifloat.hpp"

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "float/minifloat.hpp"
+#include "posit/posit.hpp"
 
 namespace lowp {
 
@@ -34,6 +35,41 @@ std::string binary_fields(minifloat<F, R, O> x) {
 template <class F, class R, class O>
 std::string hex_code(minifloat<F, R, O> x) {
   constexpr int digits = (F::bits + 3) / 4;
+  return fmt::format("0x{:0{}x}", static_cast<std::uint32_t>(x.bits()), digits);
+}
+
+// Posits: sign|regime|exponent|fraction of the code as stored (the 2022 Standard reads the fields of a
+// negative posit straight from its two's-complement bits), e.g. "0|10|01|0000" for posit8(2.0). The regime is
+// the run of equal bits and its terminator; exponent and fraction fields cut off at the end are left out
+// (with their '|'). 0 and NaR print as "0|0000000" and "1|0000000".
+template <int N, int ES>
+std::string binary_fields(posit<N, ES> x) {
+  const auto bits = static_cast<std::uint32_t>(x.bits());
+  auto bit = [&](int i) { return ((bits >> i) & 1) != 0 ? '1' : '0'; };
+  std::string text(1, bit(N - 1));
+  text.push_back('|');
+  int i = N - 2;
+  if ((bits & ((std::uint32_t(1) << (N - 1)) - 1)) == 0) {
+    for (; i >= 0; --i) text.push_back('0');
+    return text;
+  }
+  const char first = bit(i);
+  while (i >= 0 && bit(i) == first) text.push_back(bit(i--));
+  if (i >= 0) text.push_back(bit(i--));  // the terminator
+  if (i >= 0 && ES > 0) {
+    text.push_back('|');
+    for (int e = 0; e < ES && i >= 0; ++e) text.push_back(bit(i--));
+  }
+  if (i >= 0) {
+    text.push_back('|');
+    while (i >= 0) text.push_back(bit(i--));
+  }
+  return text;
+}
+
+template <int N, int ES>
+std::string hex_code(posit<N, ES> x) {
+  constexpr int digits = (N + 3) / 4;
   return fmt::format("0x{:0{}x}", static_cast<std::uint32_t>(x.bits()), digits);
 }
 
@@ -68,6 +104,24 @@ struct fmt::formatter<lowp::minifloat<F, R, O>> {
 
   template <class FormatContext>
   auto format(lowp::minifloat<F, R, O> x, FormatContext& context) const {
+    const std::string text = presentation == 'x'   ? lowp::hex_code(x)
+                             : presentation == 'b' ? lowp::binary_fields(x)
+                                                   : lowp::to_string(x);
+    const int padding = width > static_cast<int>(text.size()) ? width - static_cast<int>(text.size()) : 0;
+    const int before = align == '>' ? padding : align == '^' ? padding / 2 : 0;
+    auto out = context.out();
+    for (int i = 0; i < before; ++i) *out++ = fill;
+    for (char c : text) *out++ = c;
+    for (int i = before; i < padding; ++i) *out++ = fill;
+    return out;
+  }
+};
+
+// The same spec for posits: {} shortest round-trip decimal ("NaR" for NaR), {:x} hex code, {:b} fields.
+template <int N, int ES>
+struct fmt::formatter<lowp::posit<N, ES>> : fmt::formatter<lowp::float16> {
+  template <class FormatContext>
+  auto format(lowp::posit<N, ES> x, FormatContext& context) const {
     const std::string text = presentation == 'x'   ? lowp::hex_code(x)
                              : presentation == 'b' ? lowp::binary_fields(x)
                                                    : lowp::to_string(x);

@@ -41,7 +41,11 @@ std::string shortest_decimal(double value, RoundsBack rounds_back) {
       char candidate_text[48];
       char* end = candidate_text;
       if (negative) *end++ = '-';
-      end = std::to_chars(end, candidate_text + sizeof candidate_text, candidate_mantissa).ptr;
+      // A 64-bit mantissa, 'e' and an exponent always fit; the checks keep GCC's -Wstringop-overflow
+      // from reasoning about a failed to_chars (which returns the buffer's end).
+      const auto mantissa_end = std::to_chars(end, candidate_text + sizeof candidate_text - 8, candidate_mantissa);
+      if (mantissa_end.ec != std::errc{}) continue;
+      end = mantissa_end.ptr;
       *end++ = 'e';
       end = std::to_chars(end, candidate_text + sizeof candidate_text, exponent).ptr;
       double candidate = 0.0;
