@@ -13,6 +13,7 @@
 
 #include <gtest/gtest.h>
 
+#include <lowp/fmt.hpp>
 #include <lowp/int/intn.hpp>
 
 namespace {
@@ -239,6 +240,14 @@ TEST(IntnSemantics, SaturationSpecialsAndLimits) {
   EXPECT_EQ(text.str(), "-3");
   EXPECT_EQ(to_string(lowp::uint4(9)), "9");
   static_assert(sizeof(lowp::int4) == 1 && sizeof(lowp::intn<12>) == 2 && sizeof(lowp::intn<32, false>) == 4);
+}
+
+TEST(IntnSemantics, Formatting) {
+  // -3 in 4-bit two's complement is 16 - 3 = 13 = 0b1101.
+  EXPECT_EQ(fmt::format("{} {:x} {:b} {:>4}|{:*<3}", lowp::int4(-3), lowp::int4(-3), lowp::int4(-3),
+                        lowp::int4(-3), lowp::uint8(7)),
+            "-3 0xd 1101   -3|7**");
+  EXPECT_EQ(fmt::format("{:x}", lowp::intn<12>(-1)), "0xfff");
 }
 
 // Stochastic rounding: the mean is the input (4 standard errors), only the two neighbours occur, and the

@@ -2,11 +2,12 @@
 // An adapter at the edge: nothing in the library includes this header.
 #pragma once
 
-#include <fmt/format.h>
-
 #include <string>
 
+#include <fmt/format.h>
+
 #include "float/minifloat.hpp"
+#include "int/intn.hpp"
 #include "posit/posit.hpp"
 
 namespace lowp {
@@ -73,11 +74,26 @@ std::string hex_code(posit<N, ES> x) {
   return fmt::format("0x{:0{}x}", static_cast<std::uint32_t>(x.bits()), digits);
 }
 
+// Narrow integers: the code's bits, sign first ("1101" for int4(-3)); hex of the code ("0xd").
+template <int B, bool S, class R>
+std::string binary_fields(intn<B, S, R> x) {
+  std::string text;
+  for (int i = B - 1; i >= 0; --i) text.push_back(((x.bits() >> i) & 1) != 0 ? '1' : '0');
+  return text;
+}
+template <int B, bool S, class R>
+std::string hex_code(intn<B, S, R> x) {
+  constexpr int digits = (B + 3) / 4;
+  return fmt::format("0x{:0{}x}", x.bits(), digits);
+}
+
 }  // namespace lowp
 
-// Spec: [[fill]align][width][type], align one of < > ^, type x (hex code) or b (fields); default: value.
-template <class F, class R, class O>
-struct fmt::formatter<lowp::minifloat<F, R, O>> {
+namespace lowp::detail {
+
+// The spec every lowp scalar takes: [[fill]align][width][type], align one of < > ^, type x (hex code) or
+// b (fields); default: the value. Each scalar's formatter derives from this and supplies the three texts.
+struct scalar_formatter {
   char presentation = 'v';
   char fill = ' ';
   char align = '>';
@@ -97,13 +113,14 @@ struct fmt::formatter<lowp::minifloat<F, R, O>> {
     while (it != end && *it >= '0' && *it <= '9') width = width * 10 + (*it++ - '0');
     if (it != end && (*it == 'x' || *it == 'b')) presentation = *it++;
     if (it != end && *it != '}') {
-      throw fmt::format_error("lowp minifloat: bad format spec; use [[fill]align][width] and x (hex code) or b (fields)");
+      throw fmt::format_error(
+          "lowp scalar: bad format spec; use [[fill]align][width] and x (hex code) or b (fields)");
     }
     return it;
   }
 
-  template <class FormatContext>
-  auto format(lowp::minifloat<F, R, O> x, FormatContext& context) const {
+  template <class T, class FormatContext>
+  auto write(T x, FormatContext& context) const {
     const std::string text = presentation == 'x'   ? lowp::hex_code(x)
                              : presentation == 'b' ? lowp::binary_fields(x)
                                                    : lowp::to_string(x);
@@ -117,20 +134,30 @@ struct fmt::formatter<lowp::minifloat<F, R, O>> {
   }
 };
 
-// The same spec for posits: {} shortest round-trip decimal ("NaR" for NaR), {:x} hex code, {:b} fields.
+}  // namespace lowp::detail
+
+template <class F, class R, class O>
+struct fmt::formatter<lowp::minifloat<F, R, O>> : lowp::detail::scalar_formatter {
+  template <class FormatContext>
+  auto format(lowp::minifloat<F, R, O> x, FormatContext& context) const {
+    return write(x, context);
+  }
+};
+
+// Posits: {} shortest round-trip decimal ("NaR" for NaR), {:x} hex code, {:b} sign|regime|exponent|fraction.
 template <int N, int ES>
-struct fmt::formatter<lowp::posit<N, ES>> : fmt::formatter<lowp::float16> {
+struct fmt::formatter<lowp::posit<N, ES>> : lowp::detail::scalar_formatter {
   template <class FormatContext>
   auto format(lowp::posit<N, ES> x, FormatContext& context) const {
-    const std::string text = presentation == 'x'   ? lowp::hex_code(x)
-                             : presentation == 'b' ? lowp::binary_fields(x)
-                                                   : lowp::to_string(x);
-    const int padding = width > static_cast<int>(text.size()) ? width - static_cast<int>(text.size()) : 0;
-    const int before = align == '>' ? padding : align == '^' ? padding / 2 : 0;
-    auto out = context.out();
-    for (int i = 0; i < before; ++i) *out++ = fill;
-    for (char c : text) *out++ = c;
-    for (int i = before; i < padding; ++i) *out++ = fill;
-    return out;
+    return write(x, context);
+  }
+};
+
+// Narrow integers: {} the value, {:x} the two's-complement code, {:b} its bits.
+template <int B, bool S, class R>
+struct fmt::formatter<lowp::intn<B, S, R>> : lowp::detail::scalar_formatter {
+  template <class FormatContext>
+  auto format(lowp::intn<B, S, R> x, FormatContext& context) const {
+    return write(x, context);
   }
 };
