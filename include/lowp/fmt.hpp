@@ -12,7 +12,7 @@
 
 namespace lowp {
 
-// Sign | exponent | mantissa, e.g. "0|1000|011" for float8_e4m3fn(1.375); e8m0 has no sign field.
+// Sign | exponent | mantissa, e.g. "0|0111|011" for float8_e4m3fn(1.375); e8m0 has no sign field.
 template <class F, class R, class O>
 std::string binary_fields(minifloat<F, R, O> x) {
   std::string text;
