@@ -1,0 +1,139 @@
+// The public API contract of ../shared/DESIGN.md, name by name: every spelling there must compile, through
+// the contract headers, with the meaning given there. Outside checks compile against these names, so a
+// rename fails here first. Values are checked where DESIGN.md states them.
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <type_traits>
+#include <vector>
+
+#include <Eigen/Dense>
+#include <gtest/gtest.h>
+
+#include <lowp/lowp.hpp>
+#include <lowp/testing.hpp>
+
+namespace {
+
+TEST(Contract, RoundingAndOverflowPolicies) {
+  namespace r = lowp::rounding;
+  static_assert(std::is_empty_v<r::nearest_even> && std::is_empty_v<r::nearest_away> &&
+                std::is_empty_v<r::toward_zero> && std::is_empty_v<r::upward> &&
+                std::is_empty_v<r::downward> && std::is_empty_v<r::to_odd> &&
+                std::is_empty_v<r::stochastic<>> && std::is_empty_v<r::stochastic<8>> &&
+                std::is_empty_v<r::stochastic_equal>);
+  static_assert(std::is_empty_v<lowp::overflow::saturate> && std::is_empty_v<lowp::overflow::ieee>);
+  lowp::seed_stochastic_rounding(std::uint64_t{1});
+  // DESIGN.md: e4m3fn toward_zero(1000) = 448, upward(1000) = NaN; 464 -> 448 and 465 -> NaN.
+  EXPECT_EQ(static_cast<float>(lowp::with_rounding<lowp::float8_e4m3fn, r::toward_zero>(1000.0f)), 448.0f);
+  EXPECT_TRUE(isnan(lowp::with_rounding<lowp::float8_e4m3fn, r::upward>(1000.0f)));
+  EXPECT_EQ(static_cast<float>(lowp::float8_e4m3fn(464.0f)), 448.0f);
+  EXPECT_TRUE(isnan(lowp::float8_e4m3fn(465.0f)));
+  EXPECT_EQ(static_cast<float>(lowp::with_overflow<lowp::float8_e4m3fn, lowp::overflow::saturate>(1e6f)),
+            448.0f);
+}
+
+TEST(Contract, Minifloats) {
+  using lowp::encoding;
+  using F = lowp::float_format<4, 3, encoding::fn>;
+  static_assert(std::is_same_v<lowp::minifloat<F>, lowp::float8_e4m3fn>);
+  static_assert(std::is_same_v<lowp::minifloat<F, lowp::rounding::nearest_even, lowp::overflow::ieee>,
+                               lowp::float8_e4m3fn>);
+  static_assert(F::bits == 8 && F::has_inf == false && F::has_nan == true);
+  static_assert(F::max() == 448.0 && F::min_normal() == 0.015625 && F::min_subnormal() == 0.001953125);
+  static_assert(std::is_trivially_copyable_v<lowp::float8_e4m3fn> && sizeof(lowp::float8_e4m3fn) == 1);
+  static_assert(sizeof(lowp::float16) == 2 && sizeof(lowp::tfloat32) == 4);
+  [[maybe_unused]] encoding all[] = {encoding::ieee, encoding::fn, encoding::fnuz, encoding::finite,
+                                     encoding::unsigned_exponent};
+  // Every named alias exists.
+  [[maybe_unused]] lowp::float8_e5m2 a1;
+  [[maybe_unused]] lowp::float8_e4m3fnuz a2;
+  [[maybe_unused]] lowp::float8_e5m2fnuz a3;
+  [[maybe_unused]] lowp::float8_e4m3b11fnuz a4;
+  [[maybe_unused]] lowp::float8_e4m3 a5;
+  [[maybe_unused]] lowp::float8_e3m4 a6;
+  [[maybe_unused]] lowp::float6_e2m3fn a7;
+  [[maybe_unused]] lowp::float6_e3m2fn a8;
+  [[maybe_unused]] lowp::float4_e2m1fn a9;
+  [[maybe_unused]] lowp::float8_e8m0fnu a10;
+  [[maybe_unused]] lowp::bfloat16 a11;
+
+  lowp::float16 x(1.5f), y(2.0), z = 3;
+  x = x + y * z - y / z;
+  x += y;
+  x = -x;
+  EXPECT_EQ(lowp::float16::from_bits(x.bits()).bits(), x.bits());
+  EXPECT_FALSE(isnan(x) || isinf(x) || !isfinite(x));
+  EXPECT_TRUE(signbit(x));
+  EXPECT_EQ(static_cast<double>(abs(x)), -static_cast<double>(x));
+  (void)sqrt(y);
+  (void)fma(x, y, z);
+  EXPECT_TRUE(std::numeric_limits<lowp::float16>::is_specialized);
+  (void)std::hash<lowp::float16>{}(x);
+  static_assert(std::is_same_v<decltype(x + 1.0f), float> && std::is_same_v<decltype(x * 1.0), double>);
+
+  std::vector<float> in{0.1f, 0.2f}, out(2);
+  std::vector<lowp::bfloat16> codes(2);
+  const float chopped = lowp::round_to<lowp::float16>(0.1f);
+  const double chopped_double = lowp::round_to<lowp::float16>(0.1);
+  EXPECT_EQ(chopped, static_cast<float>(lowp::float16(0.1f)));
+  EXPECT_EQ(chopped_double, static_cast<double>(lowp::float16(0.1)));
+  lowp::round_to<lowp::bfloat16>(std::span<const float>(in), std::span<float>(out));
+  lowp::convert(std::span<const float>(in), std::span<lowp::bfloat16>(codes));
+  lowp::convert(std::span<const lowp::bfloat16>(codes), std::span<float>(out));
+  EXPECT_EQ(out[0], static_cast<float>(lowp::bfloat16(0.1f)));
+}
+
+TEST(Contract, NarrowIntegers) {
+  static_assert(std::is_same_v<lowp::int4, lowp::intn<4>> &&
+                std::is_same_v<lowp::uint4, lowp::intn<4, false>>);
+  static_assert(std::is_same_v<lowp::int8, lowp::intn<8, true, lowp::rounding::nearest_even>>);
+  [[maybe_unused]] lowp::int2 a;
+  [[maybe_unused]] lowp::uint8 b;
+  EXPECT_EQ(static_cast<int>(lowp::int4(100.0f)), 7);  // saturates
+  EXPECT_EQ(static_cast<int>(lowp::int8(2.5f)), 2);    // ties to even
+}
+
+TEST(Contract, PositsAndQuire) {
+  static_assert(std::is_same_v<lowp::posit8, lowp::posit<8, 2>> &&
+                std::is_same_v<lowp::posit16, lowp::posit<16, 2>> &&
+                std::is_same_v<lowp::posit32, lowp::posit<32, 2>>);
+  lowp::posit16 x(0.5), y = 3;
+  x = sqrt(abs(x * y + y / x - y));
+  (void)fma(x, y, y);
+  EXPECT_EQ(lowp::posit16::from_bits(x.bits()).bits(), x.bits());
+  lowp::quire<16, 2> q;
+  q.fma(x, y);
+  q += x;
+  const lowp::posit16 r = q.to_posit();
+  std::vector<lowp::posit16> a{x, y}, b{y, x};
+  const lowp::posit16 d = lowp::fdot(std::span<const lowp::posit16>(a), std::span<const lowp::posit16>(b));
+  EXPECT_EQ(static_cast<double>(d), static_cast<double>(x) * 3 * 2);
+  (void)r;
+  // NaN converts to NaR; no overflow to NaR, no underflow to zero.
+  EXPECT_TRUE(isnan(lowp::posit16(std::numeric_limits<double>::quiet_NaN())));
+  EXPECT_EQ(lowp::posit8(1e30), std::numeric_limits<lowp::posit8>::max());
+  EXPECT_EQ(lowp::posit8(1e-30), std::numeric_limits<lowp::posit8>::min());
+}
+
+TEST(Contract, EigenPrintingTesting) {
+  Eigen::Matrix<lowp::float16, Eigen::Dynamic, Eigen::Dynamic> A(2, 2);
+  A << lowp::float16(2.0f), lowp::float16(1.0f), lowp::float16(1.0f), lowp::float16(3.0f);
+  Eigen::Matrix<lowp::float16, Eigen::Dynamic, 1> b(2);
+  b << lowp::float16(1.0f), lowp::float16(2.0f);
+  const Eigen::Matrix<lowp::float16, Eigen::Dynamic, 1> solution = A.partialPivLu().solve(b);
+  (void)A.householderQr();
+  (void)(A * A).norm();
+  const Eigen::MatrixXf rounded = A.cast<float>().unaryExpr(lowp::rounder<lowp::bfloat16>{});
+  EXPECT_EQ(rounded(0, 0), 2.0f);
+  EXPECT_EQ(fmt::format("{} {:x} {:b}", lowp::float8_e4m3fn(1.5f), lowp::float8_e4m3fn(1.5f),
+                        lowp::float8_e4m3fn(1.5f)),
+            "1.5 0x3c 0|0111|100");
+  EXPECT_EQ(lowp::ulp_distance<lowp::float16>(1.0f, 1.0f + 1.0f / 1024), 1);
+  EXPECT_GT(lowp::qsnr_db(Eigen::VectorXf::Ones(3), Eigen::VectorXf::Ones(3) * 1.01f), 39.0);
+  EXPECT_THAT(lowp::float16(1.0f), lowp::testing::BitExact(lowp::float16(1.0f)));
+  EXPECT_THAT(lowp::float16(1.0f), (lowp::testing::WithinUlps<lowp::float16>(lowp::float16(1.0f), 1)));
+  (void)solution;
+}
+
+}  // namespace
