@@ -136,4 +136,65 @@ TEST(Contract, EigenPrintingTesting) {
   (void)solution;
 }
 
+TEST(Contract, BlockFormats) {
+  namespace sr = lowp::scale_rule;
+  [[maybe_unused]] sr::floor* f1 = nullptr;
+  [[maybe_unused]] sr::ceil* f2 = nullptr;
+  [[maybe_unused]] sr::rceil* f3 = nullptr;
+  [[maybe_unused]] sr::even* f4 = nullptr;
+  [[maybe_unused]] sr::amax_over_max* f5 = nullptr;
+  static_assert(std::is_same_v<lowp::mxfp4,
+                               lowp::block_format<lowp::float4_e2m1fn, lowp::float8_e8m0fnu, 32, sr::floor>>);
+  [[maybe_unused]] lowp::with_scale_rule<lowp::mxfp4, sr::ceil>* rule = nullptr;
+  Eigen::MatrixXf X = Eigen::MatrixXf::Random(8, 64);
+  auto q1 = lowp::quantize<lowp::mxfp8_e4m3>(X, lowp::block_axis::row);
+  auto q2 = lowp::quantize<lowp::mxfp8_e5m2>(X, lowp::block_axis::row);
+  auto q3 = lowp::quantize<lowp::mxfp6_e3m2>(X, lowp::block_axis::row);
+  auto q4 = lowp::quantize<lowp::mxfp6_e2m3>(X, lowp::block_axis::row);
+  auto q5 = lowp::quantize<lowp::mxint8>(X, lowp::block_axis::row);
+  auto q6 = lowp::quantize<lowp::nvfp4, lowp::rounding::stochastic<>>(X, lowp::block_axis::row);
+  auto q7 = lowp::quantize<lowp::nvfp4_2d>(X, lowp::block_axis::column);
+  auto q8 = lowp::quantize<lowp::int_group<4, 32>>(X, lowp::block_axis::row);
+  auto q9 = lowp::quantize<lowp::int_group<8, 64, lowp::bfloat16>>(X, lowp::block_axis::row);
+  lowp::quantized_matrix<lowp::mxfp4> q = lowp::quantize<lowp::mxfp4>(X, lowp::block_axis::row);
+  EXPECT_EQ(q.rows(), 8);
+  EXPECT_EQ(q.cols(), 64);
+  EXPECT_EQ(q.bytes(), std::size_t{8 * 64 / 2 + 8 * 2});  // 4-bit codes, one E8M0 byte per 32 elements
+  (void)q.code(0, 0);
+  (void)q.block_scale(0, 0);
+  EXPECT_EQ(q.tensor_scale(), 1.0f);
+  const Eigen::MatrixXf Y = q.dequantize();
+  const Eigen::MatrixXf Z = lowp::fake_quantize<lowp::mxfp4>(X, lowp::block_axis::row);
+  EXPECT_EQ(Y, Z);
+  const Eigen::MatrixXf H = lowp::hadamard_transform(X, 32, std::uint64_t{7});
+  EXPECT_NEAR(H.norm(), X.norm(), 1e-4);
+  for (Eigen::Index rows :
+       {q1.rows(), q2.rows(), q3.rows(), q4.rows(), q5.rows(), q6.rows(), q7.rows(), q8.rows(), q9.rows()}) {
+    EXPECT_EQ(rows, 8);
+  }
+}
+
+TEST(Contract, GemmAccumulationLmul) {
+  Eigen::MatrixXf A = Eigen::MatrixXf::Random(8, 64), B = Eigen::MatrixXf::Random(64, 4);
+  auto qa = lowp::quantize<lowp::mxfp4>(A, lowp::block_axis::row);
+  auto qb = lowp::quantize<lowp::mxfp4>(B, lowp::block_axis::column);
+  const Eigen::MatrixXf C1 = lowp::gemm(qa, qb);
+  const Eigen::MatrixXf C2 = lowp::gemm(qa, qb, lowp::accumulate<lowp::bfloat16>{});
+  const Eigen::MatrixXf C3 = lowp::gemm(A, B, lowp::accumulate_chunked<lowp::float16, 128>{});
+  const Eigen::MatrixXf C4 = lowp::gemm(A, B, lowp::accumulate_exact{});
+  const Eigen::MatrixXf C5 = lowp::gemm(A, B, lowp::accumulate<float>{});
+  EXPECT_EQ(C1.rows(), 8);
+  EXPECT_EQ(C2.cols(), 4);
+  EXPECT_LT((C3 - C4).norm(), 0.1f * C4.norm());
+  EXPECT_LT((C5 - C4).norm(), 1e-4f * C4.norm());
+  // L-Mul, bit-level form: 1.5 * 1.5 with M = 3 (l = 3): the fraction fields add to .5 + .5 + .125 = 1.125,
+  // which carries into the exponent: 2^1 * (1 + .125) = 2.25. Without carry: 1.25 * 1.25 -> 1 + .25 + .25 +
+  // .125.
+  EXPECT_EQ(lowp::lmul<3>(1.5f, 1.5f), 2.25f);
+  EXPECT_EQ(lowp::lmul<3>(1.25f, 1.25f), 1.625f);
+  const Eigen::MatrixXf L = lowp::lmul_gemm<3>(A, B);
+  EXPECT_EQ(L.rows(), 8);
+  EXPECT_THROW((void)lowp::gemm(A, A, lowp::accumulate<float>{}), std::invalid_argument);
+}
+
 }  // namespace
