@@ -1,8 +1,7 @@
-// Narrow integers against the CPU's own rounding: std::nearbyint under each fesetround direction (IEEE
-// directions), std::round (ties away), and a plainly written round-to-odd; then a clamp written from the
+// Narrow integers against the C library's integer roundings: std::nearbyint (ties to even), std::round
+// (ties away), std::trunc, std::ceil, std::floor, and a plainly written round-to-odd; then a clamp written from the
 // width. Conversions from a dense grid of floats around every integer and half-integer plus specials; every
 // pair of 8-bit (and 4-bit) operands for + - * /; stochastic rounding's mean and reproducibility.
-#include <cfenv>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -22,28 +21,28 @@ namespace rounding = lowp::rounding;
 
 enum class mode { nearest_even, nearest_away, toward_zero, upward, downward, to_odd };
 
-// Rounds x to an integer (as double) without lowp: the FPU's directed modes, or written out.
+// Rounds x to an integer (as double) without lowp, with the C library's own integer roundings. (Not
+// through fesetround + nearbyint: compilers without FENV_ACCESS support may move the call out of the
+// region where the mode is set, as clang -O1 did.)
 double oracle_round(double x, mode m) {
   switch (m) {
+    case mode::nearest_even:
+      return std::nearbyint(x);  // the default environment: round to nearest, ties to even
     case mode::nearest_away:
       return std::round(x);
+    case mode::toward_zero:
+      return std::trunc(x);
+    case mode::upward:
+      return std::ceil(x);
+    case mode::downward:
+      return std::floor(x);
     case mode::to_odd: {
       const double f = std::floor(x);
       if (f == x) return x;
       return std::fmod(f, 2.0) != 0.0 ? f : f + 1.0;
     }
-    default:
-      break;
   }
-  const int saved = std::fegetround();
-  std::fesetround(m == mode::nearest_even  ? FE_TONEAREST
-                  : m == mode::toward_zero ? FE_TOWARDZERO
-                  : m == mode::upward      ? FE_UPWARD
-                                           : FE_DOWNWARD);
-  volatile double in = x;  // keep the call at run time, under the mode just set
-  const double r = std::nearbyint(in);
-  std::fesetround(saved);
-  return r;
+  return 0.0;
 }
 
 template <class R>
