@@ -1,9 +1,8 @@
 // Matrix<T> products and LU through Eigen, against the same float operations in the same run.
 // Every lowp product rounds each multiply and each add into T (the emulation); float is Eigen's own
 // kernel. Reported as GFLOP/s (2 n^3 for a product, 2/3 n^3 for LU).
-#include <benchmark/benchmark.h>
-
 #include <Eigen/Dense>
+#include <benchmark/benchmark.h>
 
 #include <lowp/eigen.hpp>
 
@@ -30,8 +29,8 @@ void product(benchmark::State& state) {
     benchmark::DoNotOptimize(c.data());
     benchmark::ClobberMemory();
   }
-  state.counters["GFLOP/s"] = benchmark::Counter(2.0 * n * n * n, benchmark::Counter::kIsIterationInvariantRate,
-                                                 benchmark::Counter::kIs1000);
+  state.counters["GFLOP/s"] = benchmark::Counter(
+      2.0 * n * n * n, benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
 }
 
 template <class T>
@@ -43,18 +42,34 @@ void lu(benchmark::State& state) {
     Eigen::PartialPivLU<Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>> factorization(a);
     benchmark::DoNotOptimize(factorization.matrixLU().data());
   }
-  state.counters["GFLOP/s"] = benchmark::Counter(2.0 / 3.0 * n * n * n, benchmark::Counter::kIsIterationInvariantRate,
-                                                 benchmark::Counter::kIs1000);
+  state.counters["GFLOP/s"] = benchmark::Counter(
+      2.0 / 3.0 * n * n * n, benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
 }
 
 BENCHMARK(product<float>)->Name("product/float")->Arg(128)->Arg(256)->Arg(512)->Unit(benchmark::kMillisecond);
-BENCHMARK(product<lowp::bfloat16>)->Name("product/bfloat16")->Arg(128)->Arg(256)->Arg(512)->Unit(benchmark::kMillisecond);
-BENCHMARK(product<lowp::float16>)->Name("product/float16")->Arg(128)->Arg(256)->Arg(512)->Unit(benchmark::kMillisecond);
+BENCHMARK(product<lowp::bfloat16>)
+    ->Name("product/bfloat16")
+    ->Arg(128)
+    ->Arg(256)
+    ->Arg(512)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(product<lowp::float16>)
+    ->Name("product/float16")
+    ->Arg(128)
+    ->Arg(256)
+    ->Arg(512)
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK(product<lowp::float8_e4m3fn>)
-    ->Name("product/float8_e4m3fn")->Arg(128)->Arg(256)->Arg(512)->Unit(benchmark::kMillisecond);
+    ->Name("product/float8_e4m3fn")
+    ->Arg(128)
+    ->Arg(256)
+    ->Arg(512)
+    ->Unit(benchmark::kMillisecond);
 // The scalar path (every operation one lowp scalar call): what the fast path is measured against.
 BENCHMARK(product<lowp::with_rounding<lowp::bfloat16, lowp::rounding::toward_zero>>)
-    ->Name("product/bfloat16_toward_zero_scalar_path")->Arg(128)->Unit(benchmark::kMillisecond);
+    ->Name("product/bfloat16_toward_zero_scalar_path")
+    ->Arg(128)
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK(lu<float>)->Name("lu/float")->Arg(256)->Unit(benchmark::kMillisecond);
 BENCHMARK(lu<lowp::bfloat16>)->Name("lu/bfloat16")->Arg(256)->Unit(benchmark::kMillisecond);
 BENCHMARK(lu<lowp::float16>)->Name("lu/float16")->Arg(256)->Unit(benchmark::kMillisecond);

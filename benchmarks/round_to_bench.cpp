@@ -2,8 +2,6 @@
 // Baselines in the same binary so every figure reads as a ratio from one run: memcpy of the same bytes, a
 // naive loop through the scalar constructor, the F16C instructions (float <-> half) and AVX512-BF16's
 // vcvtneps2bf16 (float -> bfloat16). Run with --benchmark_repetitions=3 and read medians.
-#include <benchmark/benchmark.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -13,6 +11,8 @@
 #include <random>
 #include <span>
 #include <vector>
+
+#include <benchmark/benchmark.h>
 
 #if defined(__F16C__) || defined(__AVX512F__) || defined(__AVX512BF16__)
 #include <immintrin.h>
@@ -35,7 +35,7 @@ using stochastic = lowp::rounding::stochastic<>;
 template <class F>
 const std::vector<float>& format_input() {
   static const std::vector<float> data = [] {
-    const double top = std::min(F::max(), 65536.0);           // bfloat16's range is mostly not interesting
+    const double top = std::min(F::max(), 65536.0);  // bfloat16's range is mostly not interesting
     const double bottom = std::max(F::min_normal(), 1.0 / 65536.0);
     const int low = static_cast<int>(std::floor(std::log2(bottom)));
     const int high = static_cast<int>(std::floor(std::log2(top))) - 2;
@@ -76,7 +76,9 @@ Code* code_output() {
   return buffer.get();
 }
 
-std::size_t size(const benchmark::State& state) { return static_cast<std::size_t>(state.range(0)); }
+std::size_t size(const benchmark::State& state) {
+  return static_cast<std::size_t>(state.range(0));
+}
 
 void report(benchmark::State& state, std::size_t bytes_in, std::size_t bytes_out) {
   const auto items = static_cast<std::int64_t>(state.iterations()) * state.range(0);
@@ -189,7 +191,8 @@ void f16c_convert_zmm(benchmark::State& state) {  // vcvtps2ph zmm: 16 floats ->
   const std::size_t n = size(state);
   for (auto _ : state) {
     for (std::size_t i = 0; i < n; i += 16) {
-      const __m256i halves = _mm512_cvtps_ph(_mm512_loadu_ps(in + i), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+      const __m256i halves =
+          _mm512_cvtps_ph(_mm512_loadu_ps(in + i), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
       _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), halves);
     }
     benchmark::DoNotOptimize(out);
@@ -204,7 +207,8 @@ void f16c_round_trip_zmm(benchmark::State& state) {  // float -> half -> float: 
   const std::size_t n = size(state);
   for (auto _ : state) {
     for (std::size_t i = 0; i < n; i += 16) {
-      const __m256i halves = _mm512_cvtps_ph(_mm512_loadu_ps(in + i), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+      const __m256i halves =
+          _mm512_cvtps_ph(_mm512_loadu_ps(in + i), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
       _mm512_storeu_ps(out + i, _mm512_cvtph_ps(halves));
     }
     benchmark::DoNotOptimize(out);
@@ -219,7 +223,8 @@ void f16c_decode_zmm(benchmark::State& state) {  // vcvtph2ps zmm
   const std::size_t n = size(state);
   for (auto _ : state) {
     for (std::size_t i = 0; i < n; i += 16) {
-      _mm512_storeu_ps(out + i, _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + i))));
+      _mm512_storeu_ps(out + i,
+                       _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + i))));
     }
     benchmark::DoNotOptimize(out);
     benchmark::ClobberMemory();
@@ -235,7 +240,8 @@ void f16c_convert_ymm(benchmark::State& state) {  // vcvtps2ph ymm: 8 floats -> 
   const std::size_t n = size(state);
   for (auto _ : state) {
     for (std::size_t i = 0; i < n; i += 8) {
-      const __m128i halves = _mm256_cvtps_ph(_mm256_loadu_ps(in + i), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+      const __m128i halves =
+          _mm256_cvtps_ph(_mm256_loadu_ps(in + i), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
       _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), halves);
     }
     benchmark::DoNotOptimize(out);
@@ -276,16 +282,16 @@ using sr = lowp::with_rounding<T, stochastic>;
 
 // Every case streams 2^24 elements; Arg(in_cache) adds the L2-resident size.
 #define LOWP_CASE(...) BENCHMARK_TEMPLATE(__VA_ARGS__)->Arg(count)->Unit(benchmark::kMicrosecond)
-#define LOWP_FORMAT_BENCHMARKS(function) \
-  LOWP_CASE(function, float8_e4m3fn);    \
-  LOWP_CASE(function, float8_e5m2);      \
-  LOWP_CASE(function, float4_e2m1fn);    \
-  LOWP_CASE(function, bfloat16);         \
-  LOWP_CASE(function, float16);          \
+#define LOWP_FORMAT_BENCHMARKS(function)  \
+  LOWP_CASE(function, float8_e4m3fn);     \
+  LOWP_CASE(function, float8_e5m2);       \
+  LOWP_CASE(function, float4_e2m1fn);     \
+  LOWP_CASE(function, bfloat16);          \
+  LOWP_CASE(function, float16);           \
   LOWP_CASE(function, sr<float8_e4m3fn>); \
-  LOWP_CASE(function, sr<float8_e5m2>);  \
+  LOWP_CASE(function, sr<float8_e5m2>);   \
   LOWP_CASE(function, sr<float4_e2m1fn>); \
-  LOWP_CASE(function, sr<bfloat16>);     \
+  LOWP_CASE(function, sr<bfloat16>);      \
   LOWP_CASE(function, sr<float16>)
 
 #define LOWP_BASELINE(function) BENCHMARK(function)->Arg(count)->Arg(in_cache)->Unit(benchmark::kMicrosecond)

@@ -2,13 +2,13 @@
 // a low precision, then refine in double: r = b - A x (double), solve A d = r with the low-precision LU,
 // x = x + d. For a well-conditioned A the error contracts by about cond(A) * u per step, down to double
 // accuracy, even when the factorization is in float8_e4m3fn (u = 2^-4).
-#include <fmt/format.h>
-
-#include <Eigen/Dense>
 #include <array>
 #include <cmath>
 #include <random>
 #include <vector>
+
+#include <Eigen/Dense>
+#include <fmt/format.h>
 
 #include <lowp/eigen.hpp>
 
@@ -19,7 +19,8 @@ constexpr int max_iterations = 40;
 
 // The forward error ||x - x_true||_inf / ||x_true||_inf after each refinement step (step 0: the LU solve).
 template <class T>
-std::vector<double> refine(const Eigen::MatrixXd& a, const Eigen::VectorXd& b, const Eigen::VectorXd& x_true) {
+std::vector<double> refine(const Eigen::MatrixXd& a, const Eigen::VectorXd& b,
+                           const Eigen::VectorXd& x_true) {
   using Matrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>;
   using Vector = Eigen::Matrix<T, Eigen::Dynamic, 1>;
   const Eigen::PartialPivLU<Matrix> lu(Matrix(a.cast<T>()));

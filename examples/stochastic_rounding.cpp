@@ -18,8 +18,6 @@
 //     states, so it must end on a cycle; the program reports where the RNE runs close theirs.
 //
 // Part of the test suite: the program returns 1 if its sanity checks fail.
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -29,6 +27,8 @@
 #include <type_traits>
 #include <unordered_map>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include <lowp/float/minifloat.hpp>
 
@@ -126,19 +126,22 @@ bool stagnation_table(const char* format, int increment_exponent) {
       stagnation_run<T, rounding::stochastic<4>>("stochastic<4>", increment),
       stagnation_run<T, rounding::stochastic_equal>("stochastic_equal", increment),
   };
-  fmt::print("{:<9} d = 2^{} (ulp(1) = 2^{}, ulp at the exact sum = 2^{} = {} d), exact sum 1 + 10^5 d = {}\n",
-             format, increment_exponent, -T::format::mantissa_bits, std::ilogb(ulp_at<T>(exact)),
-             ulp_at<T>(exact) / increment, exact);
+  fmt::print(
+      "{:<9} d = 2^{} (ulp(1) = 2^{}, ulp at the exact sum = 2^{} = {} d), exact sum 1 + 10^5 d = {}\n",
+      format, increment_exponent, -T::format::mantissa_bits, std::ilogb(ulp_at<T>(exact)),
+      ulp_at<T>(exact) / increment, exact);
   for (const auto& row : rows) {
     if (row.runs_to_inf > 0) {
-      fmt::print("  {:<17} {:>12}   {} of {} runs reached Inf, after {:.0f} to {:.0f} additions\n", row.policy,
-                 row.result.mean, row.runs_to_inf, seeds.size(), row.additions_to_inf.min, row.additions_to_inf.max);
+      fmt::print("  {:<17} {:>12}   {} of {} runs reached Inf, after {:.0f} to {:.0f} additions\n",
+                 row.policy, row.result.mean, row.runs_to_inf, seeds.size(), row.additions_to_inf.min,
+                 row.additions_to_inf.max);
     } else if (row.result.min == row.result.max) {
       fmt::print("  {:<17} {:>12.6g}   {:<34}   rel. error {:>+10.3e}\n", row.policy, row.result.mean,
                  row.policy == "nearest_even" ? "" : "(every seed)", row.relative_error);
     } else {
-      fmt::print("  {:<17} {:>12.6g}   sd {:>7.4g}  [{:>8.6g}, {:>8.6g}]     rel. error {:>+10.3e}\n", row.policy,
-                 row.result.mean, row.result.sd, row.result.min, row.result.max, row.relative_error);
+      fmt::print("  {:<17} {:>12.6g}   sd {:>7.4g}  [{:>8.6g}, {:>8.6g}]     rel. error {:>+10.3e}\n",
+                 row.policy, row.result.mean, row.result.sd, row.result.min, row.result.max,
+                 row.relative_error);
     }
   }
   // One stochastic<> run: each addition adds ulp(s) with probability d / ulp(s), an error of variance
@@ -147,23 +150,27 @@ bool stagnation_table(const char* format, int increment_exponent) {
   double variance = 0;
   for (int i = 0; i < additions; ++i) variance += increment * (ulp_at<T>(1 + i * increment) - increment);
   const double expected_sd = std::sqrt(variance);
-  fmt::print("  (stochastic<>: expected 0 error, sd of one run about {:.3g} from the growing ulp; mean of {} runs\n"
-             "   {:+.3g} = {:+.2f} of its standard error)\n",
-             expected_sd, seeds.size(), rows[1].result.mean - exact,
-             (rows[1].result.mean - exact) / (expected_sd / std::sqrt(double(seeds.size()))));
+  fmt::print(
+      "  (stochastic<>: expected 0 error, sd of one run about {:.3g} from the growing ulp; mean of {} runs\n"
+      "   {:+.3g} = {:+.2f} of its standard error)\n",
+      expected_sd, seeds.size(), rows[1].result.mean - exact,
+      (rows[1].result.mean - exact) / (expected_sd / std::sqrt(double(seeds.size()))));
   // stochastic<B> rounds up with probability floor(2^B d / ulp) / 2^B: zero once ulp(s) > 2^B d.
   const int stall_exponent = increment_exponent + 4 + T::format::mantissa_bits + 1;
-  fmt::print("  (stochastic<4> sees d only while d >= ulp(s)/16, so it stalls at s = 2^{} = {})\n", stall_exponent,
-             std::ldexp(1.0, stall_exponent));
+  fmt::print("  (stochastic<4> sees d only while d >= ulp(s)/16, so it stalls at s = 2^{} = {})\n",
+             stall_exponent, std::ldexp(1.0, stall_exponent));
   // stochastic_equal moves up one code with probability 1/2 whatever d is; past max lies Inf.
   const unsigned codes_above_one = T::format::max_code - T(1).bits() + 1;
-  fmt::print("  (stochastic_equal climbs one code per 2 additions on average, and {} codes lead from 1 to Inf:\n"
-             "   about {} additions)\n", codes_above_one, 2 * codes_above_one);
+  fmt::print(
+      "  (stochastic_equal climbs one code per 2 additions on average, and {} codes lead from 1 to Inf:\n"
+      "   about {} additions)\n",
+      codes_above_one, 2 * codes_above_one);
   // Sanity: RNE never moves; the mean of the stochastic<> runs is within 4 of its standard errors of the
   // exact sum (a false alarm once in 16000 seeds).
   const bool ok = rows[0].result.mean == 1.0 &&
                   std::fabs(rows[1].result.mean - exact) < 4 * expected_sd / std::sqrt(double(seeds.size()));
-  if (!ok) fmt::print("  SANITY CHECK FAILED: nearest_even should stay at 1, stochastic<> near the exact sum\n");
+  if (!ok)
+    fmt::print("  SANITY CHECK FAILED: nearest_even should stay at 1, stochastic<> near the exact sum\n");
   return ok;
 }
 
@@ -255,7 +262,9 @@ struct lorenz {
     return {dx, dy, xy - beta_z};
   }
   // The stage point s + a k; the braced list is evaluated left to right.
-  static vec3<T> axpy(const vec3<T>& s, T a, const vec3<T>& k) { return {s.x + a * k.x, s.y + a * k.y, s.z + a * k.z}; }
+  static vec3<T> axpy(const vec3<T>& s, T a, const vec3<T>& k) {
+    return {s.x + a * k.x, s.y + a * k.y, s.z + a * k.z};
+  }
 
   // Classical RK4; the increment (h/6)(k1 + 2 k2 + 2 k3 + k4) is formed in this order.
   vec3<T> step(const vec3<T>& s, double& largest, long& tiny_increments) const {
@@ -269,8 +278,7 @@ struct lorenz {
       const T sum = ((a + two_b) + two_c) + d;
       const T increment = sixth_h * sum;
       for (T v : {a, b, c, d, sum}) largest = std::max(largest, std::fabs(static_cast<double>(v)));
-      if (static_cast<double>(sum) != 0 &&
-          std::fabs(static_cast<double>(increment)) < smallest_normal<T>())
+      if (static_cast<double>(sum) != 0 && std::fabs(static_cast<double>(increment)) < smallest_normal<T>())
         ++tiny_increments;  // below the smallest normal: subnormal or flushed to zero
       return s_i + increment;
     };
@@ -300,7 +308,8 @@ trajectory integrate(const vec3<double>& start, int steps) {
   for (int i = 0; i < steps; ++i) {
     s = model.step(s, t.largest, t.tiny_increments);
     if constexpr (is_deterministic_16_bit<T>()) {
-      const std::uint64_t key = (std::uint64_t(s.x.bits()) << 32) | (std::uint64_t(s.y.bits()) << 16) | s.z.bits();
+      const std::uint64_t key =
+          (std::uint64_t(s.x.bits()) << 32) | (std::uint64_t(s.y.bits()) << 16) | s.z.bits();
       const auto [where, inserted] = seen.emplace(key, i);
       if (!inserted && t.period == 0) {
         t.repeat_step = i + 1;
@@ -336,8 +345,8 @@ struct climate_error {
 };
 
 climate_error compare(const trajectory& run, const trajectory& reference) {
-  climate_error e{mean(run.x) - mean(reference.x), mean(run.y) - mean(reference.y), mean(run.z) - mean(reference.z),
-                  wasserstein1(run.x, reference.x),
+  climate_error e{mean(run.x) - mean(reference.x),  mean(run.y) - mean(reference.y),
+                  mean(run.z) - mean(reference.z),  wasserstein1(run.x, reference.x),
                   wasserstein1(run.z, reference.z), true};
   for (const auto* v : {&run.x, &run.y, &run.z})
     for (double c : *v) e.finite = e.finite && std::isfinite(c) && std::fabs(c) < 1000;
@@ -389,13 +398,16 @@ void print_lorenz_row(const lorenz_row& row) {
     std::vector<double> v;
     for (const auto& e : row.runs) v.push_back(e.*field);
     const summary s = summarize(v);
-    if (row.runs.size() == 1) return is_signed ? fmt::format("{:>+7.3f}{:>16}", s.mean, "") : fmt::format("{:>7.3f}{:>16}", s.mean, "");
+    if (row.runs.size() == 1)
+      return is_signed ? fmt::format("{:>+7.3f}{:>16}", s.mean, "")
+                       : fmt::format("{:>7.3f}{:>16}", s.mean, "");
     return is_signed ? fmt::format("{:>+7.3f} [{:+.3f},{:+.3f}]", s.mean, s.min, s.max)
                      : fmt::format("{:>7.3f} [{:.3f},{:.3f}]  ", s.mean, s.min, s.max);
   };
-  fmt::print("  {:<22} {:>2}  {}  {}  {}  {}  {}\n", row.name, row.runs.size(), column(&climate_error::mean_x, true),
-             column(&climate_error::mean_y, true), column(&climate_error::mean_z, true),
-             column(&climate_error::w1_x, false), column(&climate_error::w1_z, false));
+  fmt::print("  {:<22} {:>2}  {}  {}  {}  {}  {}\n", row.name, row.runs.size(),
+             column(&climate_error::mean_x, true), column(&climate_error::mean_y, true),
+             column(&climate_error::mean_z, true), column(&climate_error::w1_x, false),
+             column(&climate_error::w1_z, false));
 }
 
 // Returns the rows, in the order printed.
@@ -411,13 +423,15 @@ std::vector<lorenz_row> lorenz_table(int steps, const vec3<double>& start) {
   rows.push_back(lorenz_runs<lowp::bfloat16>("bfloat16 RNE", start, steps, reference));
   rows.push_back(lorenz_runs<bf16_sr>("bfloat16 SR", start, steps, reference));
 
-  fmt::print("\n{} RK4 steps (t = {}), statistics over every step; reference: binary64 (mean x = {:.3f}, "
-             "mean y = {:.3f}, mean z = {:.3f})\n",
-             steps, steps / 100, mean(reference.x), mean(reference.y), mean(reference.z));
-  fmt::print("  differences from binary64 (mean of the run - mean of the reference; Wasserstein-1 distances);\n"
-             "  rows with n > 1 runs: mean over the runs [min, max]\n");
-  fmt::print("  {:<22} {:>2}  {:<23}  {:<23}  {:<23}  {:<23}  {:<23}\n", "arithmetic", "n", "  d mean x", "  d mean y",
-             "  d mean z", "  W1(x)", "  W1(z)");
+  fmt::print(
+      "\n{} RK4 steps (t = {}), statistics over every step; reference: binary64 (mean x = {:.3f}, "
+      "mean y = {:.3f}, mean z = {:.3f})\n",
+      steps, steps / 100, mean(reference.x), mean(reference.y), mean(reference.z));
+  fmt::print(
+      "  differences from binary64 (mean of the run - mean of the reference; Wasserstein-1 distances);\n"
+      "  rows with n > 1 runs: mean over the runs [min, max]\n");
+  fmt::print("  {:<22} {:>2}  {:<23}  {:<23}  {:<23}  {:<23}  {:<23}\n", "arithmetic", "n", "  d mean x",
+             "  d mean y", "  d mean z", "  W1(x)", "  W1(z)");
   for (const auto& row : rows) print_lorenz_row(row);
   return rows;
 }
@@ -444,13 +458,15 @@ int main() {
     for (int i = 0; i < 1000; ++i) s = model.step(s, largest, tiny);
     start = {s.x.v, s.y.v, s.z.v};
   }
-  fmt::print("    start (after a binary64 spin-up of 1000 steps from (1, 1, 1)): ({:.6f}, {:.6f}, {:.6f})\n", start.x,
-             start.y, start.z);
-  fmt::print("    constants dt, dt/2, dt/6 rounded to nearest into each format (dt is exactly {} in float16\n"
-             "    and {} in bfloat16; all three within 0.21% of their values: time runs a little faster or\n"
-             "    slower, on the same attractor); beta z computed as (8 z) / 3\n",
-             static_cast<double>(lowp::float16(0.01)), static_cast<double>(lowp::bfloat16(0.01)));
-  fmt::print("    SR rows: seeds 1..5; 'binary64, moved start': 5 binary64 runs from starts moved by 1e-3..5e-3\n");
+  fmt::print("    start (after a binary64 spin-up of 1000 steps from (1, 1, 1)): ({:.6f}, {:.6f}, {:.6f})\n",
+             start.x, start.y, start.z);
+  fmt::print(
+      "    constants dt, dt/2, dt/6 rounded to nearest into each format (dt is exactly {} in float16\n"
+      "    and {} in bfloat16; all three within 0.21% of their values: time runs a little faster or\n"
+      "    slower, on the same attractor); beta z computed as (8 z) / 3\n",
+      static_cast<double>(lowp::float16(0.01)), static_cast<double>(lowp::bfloat16(0.01)));
+  fmt::print(
+      "    SR rows: seeds 1..5; 'binary64, moved start': 5 binary64 runs from starts moved by 1e-3..5e-3\n");
 
   const auto rows = lorenz_table(10000, start);
   const auto long_rows = lorenz_table(100000, start);
@@ -461,18 +477,22 @@ int main() {
     return 3 * static_cast<long>(rows[i].runs.size()) * (10000 + 100000);
   };
   auto tiny = [&](std::size_t i) { return rows[i].tiny_increments + long_rows[i].tiny_increments; };
-  fmt::print("\nRange: the largest |k_i| or |k1 + 2 k2 + 2 k3 + k4| was {:.0f} in float16 RNE and {:.0f} in float16 SR\n"
-             "(max 65504). Increments (dt/6)(k1 + 2 k2 + 2 k3 + k4) of a nonzero sum that fell below the smallest\n"
-             "normal number: float16 RNE {} of {}, float16 SR {} of {}, bfloat16 RNE {} of {}, bfloat16 SR {} of {}.\n",
-             std::max(rows[2].largest, long_rows[2].largest), std::max(rows[3].largest, long_rows[3].largest), tiny(2),
-             increments(2), tiny(3), increments(3), tiny(4), increments(4), tiny(5), increments(5));
+  fmt::print(
+      "\nRange: the largest |k_i| or |k1 + 2 k2 + 2 k3 + k4| was {:.0f} in float16 RNE and {:.0f} in float16 "
+      "SR\n"
+      "(max 65504). Increments (dt/6)(k1 + 2 k2 + 2 k3 + k4) of a nonzero sum that fell below the smallest\n"
+      "normal number: float16 RNE {} of {}, float16 SR {} of {}, bfloat16 RNE {} of {}, bfloat16 SR {} of "
+      "{}.\n",
+      std::max(rows[2].largest, long_rows[2].largest), std::max(rows[3].largest, long_rows[3].largest),
+      tiny(2), increments(2), tiny(3), increments(3), tiny(4), increments(4), tiny(5), increments(5));
 
   for (std::size_t i : {2u, 4u}) {
     const auto& row = long_rows[i];
     if (row.period > 0) {
-      fmt::print("{}: the state at step {} repeats the state at step {}: from there on the run is a periodic\n"
-                 "  orbit of {} steps (t = {:.2f}), and its statistics are those of that one orbit\n",
-                 row.name, row.repeat_step, row.repeat_step - row.period, row.period, row.period / 100.0);
+      fmt::print(
+          "{}: the state at step {} repeats the state at step {}: from there on the run is a periodic\n"
+          "  orbit of {} steps (t = {:.2f}), and its statistics are those of that one orbit\n",
+          row.name, row.repeat_step, row.repeat_step - row.period, row.period, row.period / 100.0);
     } else {
       fmt::print("{}: no state repeated within {} steps\n", row.name, 100000);
     }

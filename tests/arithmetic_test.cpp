@@ -1,12 +1,11 @@
 // Arithmetic against MPFR, bit for bit: + - * / over all pairs of codes of every format of at most 8 bits,
-// sqrt of every code, fma exhaustively for the 4- and 6-bit formats and on a million random (a quarter of them
-// nearly cancelling) triples per 8-bit format; for float16, bfloat16 and tfloat32 a million random pairs per
-// operation, sqrt of every code and a million fma triples. Every case runs under all six deterministic rounding
-// modes and both overflow policies. The oracle (oracle/mpfr_round.hpp) knows the formats only as plain numbers
-// and applies API.md's special-value rules from their text; NaN results may carry either sign (IEEE 754 6.3
-// leaves the sign of an operation's NaN unspecified), everything else must match exactly, zeros included.
-#include <gtest/gtest.h>
-
+// sqrt of every code, fma exhaustively for the 4- and 6-bit formats and on a million random (a quarter of
+// them nearly cancelling) triples per 8-bit format; for float16, bfloat16 and tfloat32 a million random pairs
+// per operation, sqrt of every code and a million fma triples. Every case runs under all six deterministic
+// rounding modes and both overflow policies. The oracle (oracle/mpfr_round.hpp) knows the formats only as
+// plain numbers and applies API.md's special-value rules from their text; NaN results may carry either sign
+// (IEEE 754 6.3 leaves the sign of an operation's NaN unspecified), everything else must match exactly, zeros
+// included.
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -14,6 +13,8 @@
 #include <random>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include <lowp/float/minifloat.hpp>
 
@@ -26,19 +27,25 @@ using namespace lowp_test;
 using mpfr_oracle::rounding;
 
 // Precision of MPFR's results. + - * are exact at 256 bits for every format here except bfloat16/tfloat32
-// sums of operands more than ~230 binades apart; those, / sqrt and fma are inexact in general, and then MPFR's
-// ternary value settles every comparison the oracle makes (it needs only M + 2 bits for that).
+// sums of operands more than ~230 binades apart; those, / sqrt and fma are inexact in general, and then
+// MPFR's ternary value settles every comparison the oracle makes (it needs only M + 2 bits for that).
 constexpr mpfr_prec_t oracle_precision = 256;
 
 enum class op { add, sub, mul, div, sqrt, fma };
 const char* op_name(op o) {
   switch (o) {
-    case op::add: return "+";
-    case op::sub: return "-";
-    case op::mul: return "*";
-    case op::div: return "/";
-    case op::sqrt: return "sqrt";
-    case op::fma: return "fma";
+    case op::add:
+      return "+";
+    case op::sub:
+      return "-";
+    case op::mul:
+      return "*";
+    case op::div:
+      return "/";
+    case op::sqrt:
+      return "sqrt";
+    case op::fma:
+      return "fma";
   }
   return "?";
 }
@@ -78,12 +85,18 @@ class mpfr_evaluator {
   }
   int compute(op o, mpfr_rnd_t mode) {
     switch (o) {
-      case op::add: return mpfr_add(r_, a_, b_, mode);
-      case op::sub: return mpfr_sub(r_, a_, b_, mode);
-      case op::mul: return mpfr_mul(r_, a_, b_, mode);
-      case op::div: return mpfr_div(r_, a_, b_, mode);
-      case op::sqrt: return mpfr_sqrt(r_, a_, mode);
-      case op::fma: return mpfr_fma(r_, a_, b_, c_, mode);
+      case op::add:
+        return mpfr_add(r_, a_, b_, mode);
+      case op::sub:
+        return mpfr_sub(r_, a_, b_, mode);
+      case op::mul:
+        return mpfr_mul(r_, a_, b_, mode);
+      case op::div:
+        return mpfr_div(r_, a_, b_, mode);
+      case op::sqrt:
+        return mpfr_sqrt(r_, a_, mode);
+      case op::fma:
+        return mpfr_fma(r_, a_, b_, c_, mode);
     }
     return 0;
   }
@@ -98,12 +111,18 @@ std::uint32_t apply(op o, std::uint32_t a, std::uint32_t b, std::uint32_t c = 0)
   using storage = typename T::storage_type;
   const T x = T::from_bits(storage(a)), y = T::from_bits(storage(b)), z = T::from_bits(storage(c));
   switch (o) {
-    case op::add: return (x + y).bits();
-    case op::sub: return (x - y).bits();
-    case op::mul: return (x * y).bits();
-    case op::div: return (x / y).bits();
-    case op::sqrt: return sqrt(x).bits();
-    case op::fma: return fma(x, y, z).bits();
+    case op::add:
+      return (x + y).bits();
+    case op::sub:
+      return (x - y).bits();
+    case op::mul:
+      return (x * y).bits();
+    case op::div:
+      return (x / y).bits();
+    case op::sqrt:
+      return sqrt(x).bits();
+    case op::fma:
+      return fma(x, y, z).bits();
   }
   return 0;
 }
@@ -116,23 +135,25 @@ int check_all_policies(mpfr_evaluator& mpfr, mismatch_log& log, op o, std::uint3
   const auto analyses = mpfr.analyse(o, a, b, c);
   int checked = 0;
   for_each_policy<typename Case::type>([&]<class T>(mpfr_oracle::rounding r, mpfr_oracle::overflow ov) {
-    const mpfr_oracle::expectation expected = mpfr.rounder().expect(analyses[r == rounding::downward ? 1 : 0], r, ov);
+    const mpfr_oracle::expectation expected =
+        mpfr.rounder().expect(analyses[r == rounding::downward ? 1 : 0], r, ov);
     const std::uint32_t got = apply<T>(o, a, b, c);
     ++checked;
     if (!mpfr_oracle::matches(f, expected, got)) {
       std::string operands = mpfr_oracle::describe_code(f, a);
       if (o != op::sqrt) operands += ", " + mpfr_oracle::describe_code(f, b);
       if (o == op::fma) operands += ", " + mpfr_oracle::describe_code(f, c);
-      log.record(std::string(Case::name) + " " + op_name(o) + "(" + operands + ") under " + mpfr_oracle::name(r) + "/" +
-                 mpfr_oracle::name(ov) + ": expected " + mpfr_oracle::describe(f, expected) + ", got " +
-                 mpfr_oracle::describe_code(f, got));
+      log.record(std::string(Case::name) + " " + op_name(o) + "(" + operands + ") under " +
+                 mpfr_oracle::name(r) + "/" + mpfr_oracle::name(ov) + ": expected " +
+                 mpfr_oracle::describe(f, expected) + ", got " + mpfr_oracle::describe_code(f, got));
     }
   });
   return checked;
 }
 
 void report(const mismatch_log& log, long checked) {
-  EXPECT_EQ(log.count(), 0) << log.count() << " mismatches in " << checked << " results; first ones:\n" << log.text();
+  EXPECT_EQ(log.count(), 0) << log.count() << " mismatches in " << checked << " results; first ones:\n"
+                            << log.text();
   ::testing::Test::RecordProperty("results_checked", std::to_string(checked));
 }
 
@@ -174,36 +195,36 @@ TEST(MpfrOracle, StatedConversions) {
   using O = mpfr_oracle::overflow;
   mpfr_oracle::rounder e4m3fn(float8_e4m3fn_case::desc);
   auto code = [](mpfr_oracle::expectation e) { return e.value; };
-  EXPECT_EQ(code(e4m3fn.expect_double(464, R::nearest_even, O::ieee)), 0x7eu);     // 464 -> 448
-  EXPECT_EQ(code(e4m3fn.expect_double(465, R::nearest_even, O::ieee)), 0x7fu);     // 465 -> NaN
-  EXPECT_EQ(code(e4m3fn.expect_double(1000, R::toward_zero, O::ieee)), 0x7eu);     // toward_zero(1000) = 448
-  EXPECT_EQ(code(e4m3fn.expect_double(1000, R::upward, O::ieee)), 0x7fu);          // upward(1000) = NaN
-  EXPECT_EQ(code(e4m3fn.expect_double(1000, R::to_odd, O::ieee)), 0x7eu);          // to_odd never overflows
-  EXPECT_EQ(code(e4m3fn.expect_double(-1000, R::upward, O::ieee)), 0xfeu);         // toward zero: -448
+  EXPECT_EQ(code(e4m3fn.expect_double(464, R::nearest_even, O::ieee)), 0x7eu);  // 464 -> 448
+  EXPECT_EQ(code(e4m3fn.expect_double(465, R::nearest_even, O::ieee)), 0x7fu);  // 465 -> NaN
+  EXPECT_EQ(code(e4m3fn.expect_double(1000, R::toward_zero, O::ieee)), 0x7eu);  // toward_zero(1000) = 448
+  EXPECT_EQ(code(e4m3fn.expect_double(1000, R::upward, O::ieee)), 0x7fu);       // upward(1000) = NaN
+  EXPECT_EQ(code(e4m3fn.expect_double(1000, R::to_odd, O::ieee)), 0x7eu);       // to_odd never overflows
+  EXPECT_EQ(code(e4m3fn.expect_double(-1000, R::upward, O::ieee)), 0xfeu);      // toward zero: -448
   EXPECT_EQ(code(e4m3fn.expect_double(1e9, R::nearest_even, O::saturate)), 0x7eu);
   EXPECT_EQ(code(e4m3fn.expect_double(INFINITY, R::nearest_even, O::saturate)), 0x7eu);
-  EXPECT_EQ(code(e4m3fn.expect_double(0x1p-10, R::nearest_even, O::ieee)), 0x00u); // tie with 0: even
+  EXPECT_EQ(code(e4m3fn.expect_double(0x1p-10, R::nearest_even, O::ieee)), 0x00u);  // tie with 0: even
   EXPECT_EQ(code(e4m3fn.expect_double(0x1.8p-9, R::nearest_even, O::ieee)), 0x02u);
-  EXPECT_EQ(code(e4m3fn.expect_double(-0x1p-11, R::toward_zero, O::ieee)), 0x80u); // -0
+  EXPECT_EQ(code(e4m3fn.expect_double(-0x1p-11, R::toward_zero, O::ieee)), 0x80u);  // -0
   EXPECT_EQ(code(e4m3fn.expect_double(0x1p-11, R::to_odd, O::ieee)), 0x01u);
   mpfr_oracle::rounder fnuz(float8_e4m3fnuz_case::desc);
-  EXPECT_EQ(code(fnuz.expect_double(-0x1p-20, R::toward_zero, O::ieee)), 0x00u);   // no -0 in fnuz
+  EXPECT_EQ(code(fnuz.expect_double(-0x1p-20, R::toward_zero, O::ieee)), 0x00u);  // no -0 in fnuz
   EXPECT_EQ(code(fnuz.expect_double(-0.0, R::nearest_even, O::ieee)), 0x00u);
   mpfr_oracle::rounder e8m0(float8_e8m0fnu_case::desc);
-  EXPECT_EQ(code(e8m0.expect_double(1.5, R::nearest_even, O::ieee)), 0x80u);       // tie goes up
+  EXPECT_EQ(code(e8m0.expect_double(1.5, R::nearest_even, O::ieee)), 0x80u);  // tie goes up
   EXPECT_EQ(code(e8m0.expect_double(1.4, R::nearest_even, O::ieee)), 0x7fu);
-  EXPECT_EQ(code(e8m0.expect_double(0x1p-130, R::upward, O::ieee)), 0x00u);        // below 2^-127
-  EXPECT_EQ(code(e8m0.expect_double(0.0, R::nearest_even, O::ieee)), 0xffu);       // zero is invalid
+  EXPECT_EQ(code(e8m0.expect_double(0x1p-130, R::upward, O::ieee)), 0x00u);   // below 2^-127
+  EXPECT_EQ(code(e8m0.expect_double(0.0, R::nearest_even, O::ieee)), 0xffu);  // zero is invalid
   EXPECT_EQ(code(e8m0.expect_double(-1.0, R::nearest_even, O::saturate)), 0x00u);
   EXPECT_EQ(code(e8m0.expect_double(0x1p128, R::nearest_even, O::ieee)), 0xffu);
   EXPECT_EQ(code(e8m0.expect_double(0x1p128, R::toward_zero, O::ieee)), 0xfeu);
   mpfr_oracle::rounder e2m1(float4_e2m1fn_case::desc);
-  EXPECT_EQ(code(e2m1.expect_double(7.0, R::nearest_even, O::ieee)), 0x7u);        // no Inf, no NaN: max
+  EXPECT_EQ(code(e2m1.expect_double(7.0, R::nearest_even, O::ieee)), 0x7u);  // no Inf, no NaN: max
   EXPECT_EQ(code(e2m1.expect_double(-INFINITY, R::nearest_even, O::ieee)), 0xfu);
-  EXPECT_EQ(code(e2m1.expect_double(2.5, R::nearest_even, O::ieee)), 0x4u);        // 2.5 -> 2
-  EXPECT_EQ(code(e2m1.expect_double(2.5, R::nearest_away, O::ieee)), 0x5u);        // 2.5 -> 3
+  EXPECT_EQ(code(e2m1.expect_double(2.5, R::nearest_even, O::ieee)), 0x4u);  // 2.5 -> 2
+  EXPECT_EQ(code(e2m1.expect_double(2.5, R::nearest_away, O::ieee)), 0x5u);  // 2.5 -> 3
   mpfr_oracle::rounder e5m2(float8_e5m2_case::desc);
-  EXPECT_EQ(code(e5m2.expect_double(61440, R::nearest_even, O::ieee)), 0x7cu);     // max + half ulp -> Inf
+  EXPECT_EQ(code(e5m2.expect_double(61440, R::nearest_even, O::ieee)), 0x7cu);  // max + half ulp -> Inf
   EXPECT_EQ(code(e5m2.expect_double(61439, R::nearest_even, O::ieee)), 0x7bu);
   EXPECT_EQ(code(e5m2.expect_double(-61440, R::downward, O::ieee)), 0xfcu);
   EXPECT_EQ(code(e5m2.expect_double(-61440, R::upward, O::ieee)), 0xfbu);
@@ -221,7 +242,8 @@ TEST(ArithmeticSpecials, SignedZeroSums) {
   EXPECT_EQ((one + minus_one).bits(), 0x00);  // x + (-x) = +0
   EXPECT_EQ((one - one).bits(), 0x00);
   EXPECT_EQ((up::from_bits(one.bits()) + up::from_bits(minus_one.bits())).bits(), 0x00);
-  EXPECT_EQ((down::from_bits(one.bits()) + down::from_bits(minus_one.bits())).bits(), 0x80);  // -0 under downward
+  EXPECT_EQ((down::from_bits(one.bits()) + down::from_bits(minus_one.bits())).bits(),
+            0x80);                                    // -0 under downward
   EXPECT_EQ((minus_zero + minus_zero).bits(), 0x80);  // -0 + -0 = -0
   EXPECT_EQ((zero + minus_zero).bits(), 0x00);
   EXPECT_EQ((down::from_bits(zero.bits()) + down::from_bits(minus_zero.bits())).bits(), 0x80);
@@ -238,14 +260,14 @@ TEST(ArithmeticSpecials, InfinitiesAndNaN) {
   using namespace lowp;
   const auto one = float8_e5m2(1.0), zero = float8_e5m2(0.0);
   const auto inf = std::numeric_limits<float8_e5m2>::infinity();
-  EXPECT_EQ((one / zero).bits(), 0x7c);                       // x/0 = Inf
+  EXPECT_EQ((one / zero).bits(), 0x7c);  // x/0 = Inf
   EXPECT_EQ((-one / zero).bits(), 0xfc);
   EXPECT_EQ((one / float8_e5m2(-0.0)).bits(), 0xfc);
-  EXPECT_TRUE(isnan(zero / zero));                             // 0/0 = NaN
-  EXPECT_TRUE(isnan(inf - inf));                               // Inf - Inf = NaN
+  EXPECT_TRUE(isnan(zero / zero));  // 0/0 = NaN
+  EXPECT_TRUE(isnan(inf - inf));    // Inf - Inf = NaN
   EXPECT_TRUE(isnan(inf * zero));
   EXPECT_EQ((inf + one).bits(), 0x7c);
-  EXPECT_TRUE(isnan(float8_e5m2::from_bits(0x7d) + one));      // any NaN code propagates
+  EXPECT_TRUE(isnan(float8_e5m2::from_bits(0x7d) + one));  // any NaN code propagates
   // No Inf in e4m3fn: x/0 is NaN under ieee, 448 when saturating; to_odd/toward_zero do not change that,
   // because the exact result is Inf, not a finite overflow.
   EXPECT_EQ((float8_e4m3fn(1.0) / float8_e4m3fn(0.0)).bits(), 0x7f);
@@ -286,23 +308,32 @@ void check_all_pairs(op o) {
   report(log, checked);
 }
 
-TYPED_TEST(SmallFormatArithmetic, AddAllPairs) { check_all_pairs<TypeParam>(op::add); }
-TYPED_TEST(SmallFormatArithmetic, SubtractAllPairs) { check_all_pairs<TypeParam>(op::sub); }
-TYPED_TEST(SmallFormatArithmetic, MultiplyAllPairs) { check_all_pairs<TypeParam>(op::mul); }
-TYPED_TEST(SmallFormatArithmetic, DivideAllPairs) { check_all_pairs<TypeParam>(op::div); }
+TYPED_TEST(SmallFormatArithmetic, AddAllPairs) {
+  check_all_pairs<TypeParam>(op::add);
+}
+TYPED_TEST(SmallFormatArithmetic, SubtractAllPairs) {
+  check_all_pairs<TypeParam>(op::sub);
+}
+TYPED_TEST(SmallFormatArithmetic, MultiplyAllPairs) {
+  check_all_pairs<TypeParam>(op::mul);
+}
+TYPED_TEST(SmallFormatArithmetic, DivideAllPairs) {
+  check_all_pairs<TypeParam>(op::div);
+}
 
 TYPED_TEST(SmallFormatArithmetic, SqrtAllCodes) {
   const mpfr_oracle::format& f = TypeParam::desc;
   mpfr_evaluator mpfr(f);
   mismatch_log log;
   long checked = 0;
-  for (std::uint32_t a = 0; a < f.code_count(); ++a) checked += check_all_policies<TypeParam>(mpfr, log, op::sqrt, a, 0);
+  for (std::uint32_t a = 0; a < f.code_count(); ++a)
+    checked += check_all_policies<TypeParam>(mpfr, log, op::sqrt, a, 0);
   report(log, checked);
 }
 
 // All triples where that is cheap (4- and 6-bit formats: 4096 and 262144 triples); a million random triples
-// for the 8-bit ones, a quarter of them built so that a*b and c nearly cancel: c is -round(a*b) moved by up to
-// two codes, where the binary64 round-to-odd sum and the final rounding are hardest to get right.
+// for the 8-bit ones, a quarter of them built so that a*b and c nearly cancel: c is -round(a*b) moved by up
+// to two codes, where the binary64 round-to-odd sum and the final rounding are hardest to get right.
 template <class Case>
 void check_fma(std::uint64_t random_triples) {
   const mpfr_oracle::format& f = Case::desc;
@@ -314,7 +345,8 @@ void check_fma(std::uint64_t random_triples) {
     const std::uint32_t stride = quick_mode() && n > 16 ? 7 : 1;
     for (std::uint32_t a = 0; a < n; a += stride) {
       for (std::uint32_t b = 0; b < n; ++b) {
-        for (std::uint32_t c = 0; c < n; ++c) checked += check_all_policies<Case>(mpfr, log, op::fma, a, b, c);
+        for (std::uint32_t c = 0; c < n; ++c)
+          checked += check_all_policies<Case>(mpfr, log, op::fma, a, b, c);
       }
     }
   } else {
@@ -328,10 +360,11 @@ void check_fma(std::uint64_t random_triples) {
       if (i % 4 == 0) {
         const double product = mpfr_oracle::decode(f, a).value * mpfr_oracle::decode(f, b).value;  // exact
         if (std::isfinite(product)) {
-          const mpfr_oracle::expectation e =
-              nearest.expect_double(-product, mpfr_oracle::rounding::nearest_even, mpfr_oracle::overflow::saturate);
+          const mpfr_oracle::expectation e = nearest.expect_double(
+              -product, mpfr_oracle::rounding::nearest_even, mpfr_oracle::overflow::saturate);
           const std::int64_t moved = std::int64_t(e.value) + nudge(engine);
-          if (e.kind == mpfr_oracle::expectation::code && moved >= 0 && moved < std::int64_t(n)) c = std::uint32_t(moved);
+          if (e.kind == mpfr_oracle::expectation::code && moved >= 0 && moved < std::int64_t(n))
+            c = std::uint32_t(moved);
         }
       }
       checked += check_all_policies<Case>(mpfr, log, op::fma, a, b, c);
@@ -340,11 +373,14 @@ void check_fma(std::uint64_t random_triples) {
   report(log, checked);
 }
 
-TYPED_TEST(SmallFormatArithmetic, Fma) { check_fma<TypeParam>(quick_mode() ? 1'000'000 / 8 : 1'000'000); }
+TYPED_TEST(SmallFormatArithmetic, Fma) {
+  check_fma<TypeParam>(quick_mode() ? 1'000'000 / 8 : 1'000'000);
+}
 
 // ---------------------------------------------------------------------------------------------------------
-// float16 and bfloat16 (and tfloat32): random pairs, drawn to reach the subnormal range, the top binade, the specials and
-// the hard cases (equal magnitudes that cancel, exponents a few precisions apart where sticky bits matter).
+// float16 and bfloat16 (and tfloat32): random pairs, drawn to reach the subnormal range, the top binade, the
+// specials and the hard cases (equal magnitudes that cancel, exponents a few precisions apart where sticky
+// bits matter).
 
 template <class Case>
 class WideFormatArithmetic : public ::testing::Test {};
@@ -355,9 +391,20 @@ class operand_source {
  public:
   operand_source(const mpfr_oracle::format& f, std::uint64_t seed) : f_(f), engine_(seed) {
     const std::uint32_t sign = f.sign_mask(), top = f.max_code();
-    specials_ = {0,           sign,       1,       sign | 1,   top,         sign | top, top - 1,
-                 std::uint32_t(1) << f.man_bits, (std::uint32_t(1) << f.man_bits) - 1, f.inf_magnitude(),
-                 sign | f.inf_magnitude(), f.nan_magnitude(), sign | f.nan_magnitude(), f.inf_magnitude() + 1};
+    specials_ = {0,
+                 sign,
+                 1,
+                 sign | 1,
+                 top,
+                 sign | top,
+                 top - 1,
+                 std::uint32_t(1) << f.man_bits,
+                 (std::uint32_t(1) << f.man_bits) - 1,
+                 f.inf_magnitude(),
+                 sign | f.inf_magnitude(),
+                 f.nan_magnitude(),
+                 sign | f.nan_magnitude(),
+                 f.inf_magnitude() + 1};
   }
   // The first operand.
   std::uint32_t first() { return draw(random_code()); }
@@ -369,7 +416,8 @@ class operand_source {
       case 2: {  // near +-a: catastrophic cancellation and exact zero results
         std::uniform_int_distribution<int> delta(-4, 4);
         const std::int64_t moved = std::int64_t(a & f_.magnitude_mask()) + delta(engine_);
-        const std::uint32_t magnitude = std::uint32_t(std::clamp<std::int64_t>(moved, 0, f_.magnitude_mask()));
+        const std::uint32_t magnitude =
+            std::uint32_t(std::clamp<std::int64_t>(moved, 0, f_.magnitude_mask()));
         return magnitude | (bit(engine_) ? f_.sign_mask() : 0);
       }
       case 3:
@@ -379,26 +427,33 @@ class operand_source {
         std::uniform_int_distribution<int> delta(-span, span);
         const int field = std::clamp<int>(int((a & f_.magnitude_mask()) >> f_.man_bits) + delta(engine_), 0,
                                           int(f_.all_ones_field()) - 1);
-        return (std::uint32_t(field) << f_.man_bits) | (random_code() & ((std::uint32_t(1) << f_.man_bits) - 1)) |
+        return (std::uint32_t(field) << f_.man_bits) |
+               (random_code() & ((std::uint32_t(1) << f_.man_bits) - 1)) |
                (bit(engine_) ? f_.sign_mask() : 0);
       }
-      default: return draw(random_code());
+      default:
+        return draw(random_code());
     }
   }
 
  private:
-  std::uint32_t random_code() { return std::uniform_int_distribution<std::uint32_t>(0, f_.code_count() - 1)(engine_); }
+  std::uint32_t random_code() {
+    return std::uniform_int_distribution<std::uint32_t>(0, f_.code_count() - 1)(engine_);
+  }
   std::uint32_t draw(std::uint32_t uniform) {
     const std::uint32_t sign = uniform & f_.sign_mask();
     const std::uint32_t fraction = uniform & ((std::uint32_t(1) << f_.man_bits) - 1);
     switch (pick(engine_)) {
-      case 0: return specials_[std::uniform_int_distribution<std::size_t>(0, specials_.size() - 1)(engine_)];
-      case 1: return sign | fraction;  // subnormal (or zero)
-      case 2: {                        // one of the two top finite binades
+      case 0:
+        return specials_[std::uniform_int_distribution<std::size_t>(0, specials_.size() - 1)(engine_)];
+      case 1:
+        return sign | fraction;  // subnormal (or zero)
+      case 2: {                  // one of the two top finite binades
         const std::uint32_t field = f_.all_ones_field() - (bit(engine_) ? 1 : 2);
         return sign | (field << f_.man_bits) | fraction;
       }
-      default: return uniform;
+      default:
+        return uniform;
     }
   }
 
@@ -423,18 +478,29 @@ void check_random_pairs(op o, std::uint64_t pairs) {
   report(log, checked);
 }
 
-std::uint64_t wide_pairs() { return quick_mode() ? 1'000'000 / 8 : 1'000'000; }
-TYPED_TEST(WideFormatArithmetic, AddRandomPairs) { check_random_pairs<TypeParam>(op::add, wide_pairs()); }
-TYPED_TEST(WideFormatArithmetic, SubtractRandomPairs) { check_random_pairs<TypeParam>(op::sub, wide_pairs()); }
-TYPED_TEST(WideFormatArithmetic, MultiplyRandomPairs) { check_random_pairs<TypeParam>(op::mul, wide_pairs()); }
-TYPED_TEST(WideFormatArithmetic, DivideRandomPairs) { check_random_pairs<TypeParam>(op::div, wide_pairs()); }
+std::uint64_t wide_pairs() {
+  return quick_mode() ? 1'000'000 / 8 : 1'000'000;
+}
+TYPED_TEST(WideFormatArithmetic, AddRandomPairs) {
+  check_random_pairs<TypeParam>(op::add, wide_pairs());
+}
+TYPED_TEST(WideFormatArithmetic, SubtractRandomPairs) {
+  check_random_pairs<TypeParam>(op::sub, wide_pairs());
+}
+TYPED_TEST(WideFormatArithmetic, MultiplyRandomPairs) {
+  check_random_pairs<TypeParam>(op::mul, wide_pairs());
+}
+TYPED_TEST(WideFormatArithmetic, DivideRandomPairs) {
+  check_random_pairs<TypeParam>(op::div, wide_pairs());
+}
 
 TYPED_TEST(WideFormatArithmetic, SqrtAllCodes) {
   const mpfr_oracle::format& f = TypeParam::desc;
   mpfr_evaluator mpfr(f);
   mismatch_log log;
   long checked = 0;
-  for (std::uint32_t a = 0; a < f.code_count(); ++a) checked += check_all_policies<TypeParam>(mpfr, log, op::sqrt, a, 0);
+  for (std::uint32_t a = 0; a < f.code_count(); ++a)
+    checked += check_all_policies<TypeParam>(mpfr, log, op::sqrt, a, 0);
   report(log, checked);
 }
 
@@ -454,10 +520,11 @@ TYPED_TEST(WideFormatArithmetic, FmaRandomTriples) {
     if (i % 2 == 0) {
       const double product = mpfr_oracle::decode(f, a).value * mpfr_oracle::decode(f, b).value;
       if (std::isfinite(product)) {
-        const mpfr_oracle::expectation e =
-            mpfr.rounder().expect_double(-product, mpfr_oracle::rounding::nearest_even, mpfr_oracle::overflow::saturate);
+        const mpfr_oracle::expectation e = mpfr.rounder().expect_double(
+            -product, mpfr_oracle::rounding::nearest_even, mpfr_oracle::overflow::saturate);
         const std::int64_t moved = std::int64_t(e.value & f.magnitude_mask()) + nudge(engine);
-        if (moved >= 0 && moved <= std::int64_t(f.max_code())) c = std::uint32_t(moved) | (e.value & f.sign_mask());
+        if (moved >= 0 && moved <= std::int64_t(f.max_code()))
+          c = std::uint32_t(moved) | (e.value & f.sign_mask());
       }
     }
     checked += check_all_policies<TypeParam>(mpfr, log, op::fma, a, b, c);

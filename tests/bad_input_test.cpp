@@ -15,8 +15,6 @@
 //                  positive values below 2^-127 give 0x00 in every mode.
 // The inputs go through the scalar constructor from float and from double, and through convert() on a
 // span of 19 copies (SIMD body and tail).
-#include <gtest/gtest.h>
-
 #include <bit>
 #include <cfloat>
 #include <cmath>
@@ -27,6 +25,8 @@
 #include <string>
 #include <type_traits>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include <lowp/float/minifloat.hpp>
 
@@ -75,21 +75,25 @@ template <class T, class R, class O>
 void expect_float_nan_code(std::uint32_t nan_bits, std::uint32_t want) {
   using TP = policy<T, R, O>;
   const float x = std::bit_cast<float>(nan_bits);
-  EXPECT_EQ(TP(x).bits(), want) << "float NaN 0x" << std::hex << nan_bits << " [" << policy_name<R, O>() << "]";
+  EXPECT_EQ(TP(x).bits(), want) << "float NaN 0x" << std::hex << nan_bits << " [" << policy_name<R, O>()
+                                << "]";
   std::vector<float> in(19, x);
   std::vector<TP> out(in.size());
   lowp::convert(std::span<const float>(in), std::span<TP>(out));
-  for (const TP& code : out) EXPECT_EQ(code.bits(), want) << "convert(span<float>) NaN 0x" << std::hex << nan_bits;
+  for (const TP& code : out)
+    EXPECT_EQ(code.bits(), want) << "convert(span<float>) NaN 0x" << std::hex << nan_bits;
 }
 template <class T, class R, class O>
 void expect_double_nan_code(std::uint64_t nan_bits, std::uint32_t want) {
   using TP = policy<T, R, O>;
   const double x = std::bit_cast<double>(nan_bits);
-  EXPECT_EQ(TP(x).bits(), want) << "double NaN 0x" << std::hex << nan_bits << " [" << policy_name<R, O>() << "]";
+  EXPECT_EQ(TP(x).bits(), want) << "double NaN 0x" << std::hex << nan_bits << " [" << policy_name<R, O>()
+                                << "]";
   std::vector<double> in(19, x);
   std::vector<TP> out(in.size());
   lowp::convert(std::span<const double>(in), std::span<TP>(out));
-  for (const TP& code : out) EXPECT_EQ(code.bits(), want) << "convert(span<double>) NaN 0x" << std::hex << nan_bits;
+  for (const TP& code : out)
+    EXPECT_EQ(code.bits(), want) << "convert(span<double>) NaN 0x" << std::hex << nan_bits;
 }
 
 // Hand-written codes of one signed format.
@@ -105,7 +109,7 @@ struct signed_codes {
 
 constexpr std::uint32_t float_nans[] = {0x7fc00000u, 0x7fc00001u, 0x7fffffffu, 0x7f800001u, 0x7fa00000u};
 constexpr std::uint64_t double_nans[] = {0x7ff8000000000000ull, 0x7ff8000000000001ull, 0x7ff0000000000001ull,
-                                          0x7ff4000000000000ull};
+                                         0x7ff4000000000000ull};
 
 template <class T, class R, class O>
 void check_signed_format_one_policy(const signed_codes& c) {
@@ -173,7 +177,8 @@ void check_signed_format(const signed_codes& c) {
 
 TEST(BadInput, Float8E4M3FN) {
   // No Inf: NaN (S.1111.111) stands in for it under ieee.
-  check_signed_format<lowp::float8_e4m3fn>({0x7e, 0xfe, 0x7f, 0xff, 0x7f, 0xff, 0x00, 0x80, 0x01, 0x81, 0xb8, false});
+  check_signed_format<lowp::float8_e4m3fn>(
+      {0x7e, 0xfe, 0x7f, 0xff, 0x7f, 0xff, 0x00, 0x80, 0x01, 0x81, 0xb8, false});
   using T = lowp::float8_e4m3fn;
   expect_code<T, rnd::toward_zero, ovf::ieee>(1000, 0x7e, "toward_zero(1000) = 448");
   expect_code<T, rnd::upward, ovf::ieee>(1000, 0x7f, "upward(1000) = NaN");
@@ -188,7 +193,8 @@ TEST(BadInput, Float8E4M3FN) {
 }
 
 TEST(BadInput, Float8E5M2) {
-  check_signed_format<lowp::float8_e5m2>({0x7b, 0xfb, 0x7e, 0xfe, 0x7c, 0xfc, 0x00, 0x80, 0x01, 0x81, 0xbc, false});
+  check_signed_format<lowp::float8_e5m2>(
+      {0x7b, 0xfb, 0x7e, 0xfe, 0x7c, 0xfc, 0x00, 0x80, 0x01, 0x81, 0xbc, false});
   using T = lowp::float8_e5m2;
   expect_code<T, rnd::nearest_even, ovf::ieee>(61440, 0x7c, "61440 = max + ulp/2: tie to even 0x7c = Inf");
   expect_code<T, rnd::nearest_even, ovf::saturate>(61440, 0x7b, "saturate(61440) = max");
@@ -198,7 +204,8 @@ TEST(BadInput, Float8E5M2) {
 
 TEST(BadInput, Float8E4M3FNUZ) {
   // fnuz: 0x80 is the only NaN (no sign), no -0: -tiny and -0 give 0x00.
-  check_signed_format<lowp::float8_e4m3fnuz>({0x7f, 0xff, 0x80, 0x80, 0x80, 0x80, 0x00, 0x00, 0x01, 0x81, 0xc0, false});
+  check_signed_format<lowp::float8_e4m3fnuz>(
+      {0x7f, 0xff, 0x80, 0x80, 0x80, 0x80, 0x00, 0x00, 0x01, 0x81, 0xc0, false});
   using T = lowp::float8_e4m3fnuz;
   expect_code<T, rnd::nearest_even, ovf::ieee>(248, 0x80, "248 = max + ulp/2: tie to even (virtual 0x80)");
   expect_code<T, rnd::nearest_even, ovf::ieee>(247.99, 0x7f, "just below the tie");
@@ -206,7 +213,8 @@ TEST(BadInput, Float8E4M3FNUZ) {
 }
 
 TEST(BadInput, Float8E5M2FNUZ) {
-  check_signed_format<lowp::float8_e5m2fnuz>({0x7f, 0xff, 0x80, 0x80, 0x80, 0x80, 0x00, 0x00, 0x01, 0x81, 0xc0, false});
+  check_signed_format<lowp::float8_e5m2fnuz>(
+      {0x7f, 0xff, 0x80, 0x80, 0x80, 0x80, 0x00, 0x00, 0x01, 0x81, 0xc0, false});
 }
 
 TEST(BadInput, Float8E4M3B11FNUZ) {
@@ -218,24 +226,28 @@ TEST(BadInput, Float8E4M3B11FNUZ) {
 }
 
 TEST(BadInput, Float8E4M3) {
-  check_signed_format<lowp::float8_e4m3>({0x77, 0xf7, 0x7c, 0xfc, 0x78, 0xf8, 0x00, 0x80, 0x01, 0x81, 0xb8, false});
+  check_signed_format<lowp::float8_e4m3>(
+      {0x77, 0xf7, 0x7c, 0xfc, 0x78, 0xf8, 0x00, 0x80, 0x01, 0x81, 0xb8, false});
   using T = lowp::float8_e4m3;
   expect_code<T, rnd::nearest_even, ovf::ieee>(248, 0x78, "248 = max + ulp/2: tie to even 0x78 = Inf");
 }
 
 TEST(BadInput, Float8E3M4) {
-  check_signed_format<lowp::float8_e3m4>({0x6f, 0xef, 0x78, 0xf8, 0x70, 0xf0, 0x00, 0x80, 0x01, 0x81, 0xb0, false});
+  check_signed_format<lowp::float8_e3m4>(
+      {0x6f, 0xef, 0x78, 0xf8, 0x70, 0xf0, 0x00, 0x80, 0x01, 0x81, 0xb0, false});
   using T = lowp::float8_e3m4;
   expect_code<T, rnd::nearest_even, ovf::ieee>(15.75, 0x70, "15.75 = max + ulp/2: tie to even 0x70 = Inf");
 }
 
 TEST(BadInput, Float6E2M3FN) {
   // No NaN, no Inf: NaN gives the zero of the opposite sign, ±Inf and every overflow give ±max.
-  check_signed_format<lowp::float6_e2m3fn>({0x1f, 0x3f, 0x20, 0x00, 0x1f, 0x3f, 0x00, 0x20, 0x01, 0x21, 0x28, false});
+  check_signed_format<lowp::float6_e2m3fn>(
+      {0x1f, 0x3f, 0x20, 0x00, 0x1f, 0x3f, 0x00, 0x20, 0x01, 0x21, 0x28, false});
 }
 
 TEST(BadInput, Float6E3M2FN) {
-  check_signed_format<lowp::float6_e3m2fn>({0x1f, 0x3f, 0x20, 0x00, 0x1f, 0x3f, 0x00, 0x20, 0x01, 0x21, 0x2c, false});
+  check_signed_format<lowp::float6_e3m2fn>(
+      {0x1f, 0x3f, 0x20, 0x00, 0x1f, 0x3f, 0x00, 0x20, 0x01, 0x21, 0x2c, false});
 }
 
 TEST(BadInput, Float4E2M1FN) {
@@ -289,7 +301,7 @@ void check_e8m0_one_policy() {
   constexpr bool sat = std::is_same_v<O, ovf::saturate>;
   constexpr bool nearest = std::is_same_v<R, rnd::nearest_even> || std::is_same_v<R, rnd::nearest_away>;
   constexpr bool away = nearest || std::is_same_v<R, rnd::upward>;  // for positive inputs
-  const std::uint32_t invalid = sat ? 0x00 : 0xff;                   // 0, -0, negatives
+  const std::uint32_t invalid = sat ? 0x00 : 0xff;                  // 0, -0, negatives
   for (std::uint32_t b : float_nans) {
     expect_float_nan_code<T, R, O>(b, 0xff);
     expect_float_nan_code<T, R, O>(b | 0x80000000u, 0xff);
@@ -367,15 +379,21 @@ void check_span_size_mismatch() {
   std::vector<float> f_in(big), f_out(small);
   std::vector<double> d_in(big), d_out(small);
   std::vector<T> t_in(big), t_out(small);
-  expect_size_error([&] { lowp::convert(std::span<const float>(f_in), std::span<T>(t_out)); }, "convert float->T");
-  expect_size_error([&] { lowp::convert(std::span<const double>(d_in), std::span<T>(t_out)); }, "convert double->T");
-  expect_size_error([&] { lowp::convert(std::span<const T>(t_in), std::span<double>(d_out)); }, "convert T->double");
-  expect_size_error([&] { lowp::round_to<T>(std::span<const float>(f_in), std::span<float>(f_out)); }, "round_to float");
-  expect_size_error([&] { lowp::round_to<T>(std::span<const double>(d_in), std::span<double>(d_out)); }, "round_to double");
+  expect_size_error([&] { lowp::convert(std::span<const float>(f_in), std::span<T>(t_out)); },
+                    "convert float->T");
+  expect_size_error([&] { lowp::convert(std::span<const double>(d_in), std::span<T>(t_out)); },
+                    "convert double->T");
+  expect_size_error([&] { lowp::convert(std::span<const T>(t_in), std::span<double>(d_out)); },
+                    "convert T->double");
+  expect_size_error([&] { lowp::round_to<T>(std::span<const float>(f_in), std::span<float>(f_out)); },
+                    "round_to float");
+  expect_size_error([&] { lowp::round_to<T>(std::span<const double>(d_in), std::span<double>(d_out)); },
+                    "round_to double");
   // Output larger than input is an error too, not a partial fill.
   std::vector<T> t_big(big);
   std::vector<float> f_small(small);
-  expect_size_error([&] { lowp::convert(std::span<const float>(f_small), std::span<T>(t_big)); }, "convert 567->1234");
+  expect_size_error([&] { lowp::convert(std::span<const float>(f_small), std::span<T>(t_big)); },
+                    "convert 567->1234");
 }
 
 TEST(BadInput, SpanSizeMismatchThrowsInvalidArgumentNamingBothSizes) {
@@ -389,8 +407,9 @@ TEST(BadInput, SpanSizeMismatchThrowsInvalidArgumentNamingBothSizes) {
   expect_size_error([&] { lowp::convert(std::span<const lowp::float16>(t_in), std::span<float>(f_out)); },
                     "convert float16->float");
   std::vector<lowp::float8_e4m3fn> e_in(big_size);
-  expect_size_error([&] { lowp::convert(std::span<const lowp::float8_e4m3fn>(e_in), std::span<float>(f_out)); },
-                    "convert e4m3fn->float");
+  expect_size_error(
+      [&] { lowp::convert(std::span<const lowp::float8_e4m3fn>(e_in), std::span<float>(f_out)); },
+      "convert e4m3fn->float");
 }
 
 }  // namespace

@@ -17,8 +17,6 @@
 // with_overflow<T, saturate> vs saturating files). They must agree line for line except on the two
 // deviations documented in /work/shared/vectors/README.md and API.md, which are asserted to differ in
 // exactly the documented way and counted.
-#include <gtest/gtest.h>
-
 #include <bit>
 #include <cfloat>
 #include <cmath>
@@ -31,6 +29,8 @@
 #include <string>
 #include <type_traits>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include <lowp/float/minifloat.hpp>
 
@@ -101,8 +101,8 @@ void add_source_specials(input_set<S>& in) {
   in.around(0.0);
   in.exact(lim::infinity());
   in.around(lim::max());
-  in.around(lim::min());         // smallest normal
-  in.around(lim::denorm_min());  // smallest subnormal
+  in.around(lim::min());                                                                // smallest normal
+  in.around(lim::denorm_min());                                                         // smallest subnormal
   in.around(static_cast<double>(lim::min()) - static_cast<double>(lim::denorm_min()));  // largest subnormal
   for (double k : {2.0, 3.0, 5.0, 1000.0, 12345.0, 21845.0, 2796202.0}) in.around(k * lim::denorm_min());
   in.around(static_cast<double>(lim::min()) / 2);
@@ -115,7 +115,8 @@ void add_source_specials(input_set<S>& in) {
   }
   // NaNs: quiet and signalling, assorted payloads (both signs once mirrored).
   if constexpr (sizeof(S) == 4) {
-    for (std::uint32_t b : {0x7fc00000u, 0x7fc00001u, 0x7fffffffu, 0x7f800001u, 0x7fa00000u, 0x7fbfffffu}) in.raw(b);
+    for (std::uint32_t b : {0x7fc00000u, 0x7fc00001u, 0x7fffffffu, 0x7f800001u, 0x7fa00000u, 0x7fbfffffu})
+      in.raw(b);
   } else {
     for (std::uint64_t b : {0x7ff8000000000000ull, 0x7ff8000000000001ull, 0x7fffffffffffffffull,
                             0x7ff0000000000001ull, 0x7ff4000000000000ull, 0x7ff7ffffffffffffull}) {
@@ -151,12 +152,14 @@ std::vector<S> build_inputs(const value_table& t, std::size_t stride = 1) {
   }
   // Overflow region.
   const double max = t.max(), ulp = t.ulp_of_max();
-  for (double v : {max + ulp / 2, max + ulp, max + 1.5 * ulp, 2 * max, 4 * max, max + ulp / 4, max + 3 * ulp / 4}) {
+  for (double v :
+       {max + ulp / 2, max + ulp, max + 1.5 * ulp, 2 * max, 4 * max, max + ulp / 4, max + 3 * ulp / 4}) {
     in.around(v);
   }
   // Underflow region, below the smallest positive value.
   const double minsub = t.smallest_positive();
-  for (double v : {minsub / 2, minsub / 4, 3 * minsub / 4, minsub / 8, minsub / 1024, 3 * minsub / 2}) in.around(v);
+  for (double v : {minsub / 2, minsub / 4, 3 * minsub / 4, minsub / 8, minsub / 1024, 3 * minsub / 2})
+    in.around(v);
   add_source_specials(in);
   // Fixed-seed random patterns over the format's range (log-uniform) and over all of S.
   std::mt19937_64 rng(0x10f7a11u + t.bits());
@@ -169,7 +172,8 @@ std::vector<S> build_inputs(const value_table& t, std::size_t stride = 1) {
   in.mirror();
   auto& values = in.values();
   // Not a multiple of 16 (nor of 8): the span paths must run their SIMD body and their scalar tail.
-  while (values.size() % 16 != 13) values.push_back(static_cast<S>(positives[values.size() % positives.size()]));
+  while (values.size() % 16 != 13)
+    values.push_back(static_cast<S>(positives[values.size() % positives.size()]));
   return values;
 }
 
@@ -178,8 +182,8 @@ struct mismatch_log {
   std::size_t count = 0;
   void report(const char* path, std::uint64_t input_bits, std::uint64_t want, std::uint64_t got) {
     if (count++ < 6) {
-      ADD_FAILURE() << context << " path " << path << ": input 0x" << std::hex << input_bits << " want 0x" << want
-                    << " got 0x" << got;
+      ADD_FAILURE() << context << " path " << path << ": input 0x" << std::hex << input_bits << " want 0x"
+                    << want << " got 0x" << got;
     }
   }
 };
@@ -196,7 +200,8 @@ std::size_t check_policy(const value_table& t, const std::vector<S>& inputs) {
 
   const std::size_t n = inputs.size();
   std::vector<std::uint32_t> want(n);
-  for (std::size_t i = 0; i < n; ++i) want[i] = oracle::reference_round(t, static_cast<double>(inputs[i]), mode, ovf);
+  for (std::size_t i = 0; i < n; ++i)
+    want[i] = oracle::reference_round(t, static_cast<double>(inputs[i]), mode, ovf);
 
   // Scalar constructor and round_to<T>(x).
   for (std::size_t i = 0; i < n; ++i) {
@@ -226,7 +231,8 @@ std::size_t check_policy(const value_table& t, const std::vector<S>& inputs) {
   lowp::round_to<TP>(std::span<const S>(inputs), std::span<S>(rounded));
   for (std::size_t i = 0; i < n; ++i) {
     const std::uint64_t want_value = decoded_bits<S>(t, want[i]);
-    if (bits_of(rounded[i]) != want_value) log.report("round_to(span)", bits_of(inputs[i]), want_value, bits_of(rounded[i]));
+    if (bits_of(rounded[i]) != want_value)
+      log.report("round_to(span)", bits_of(inputs[i]), want_value, bits_of(rounded[i]));
   }
   EXPECT_EQ(log.count, 0u) << log.context << ": " << n << " inputs";
   return n;
@@ -247,8 +253,12 @@ template <class T>
 class Conversion : public ::testing::Test {};
 TYPED_TEST_SUITE(Conversion, oracle::formats_up_to_16_bits, oracle::format_name);
 
-TYPED_TEST(Conversion, FromFloatMatchesOracleUnderEveryPolicyOnEveryPath) { check_all_policies<TypeParam, float>(); }
-TYPED_TEST(Conversion, FromDoubleMatchesOracleUnderEveryPolicyOnEveryPath) { check_all_policies<TypeParam, double>(); }
+TYPED_TEST(Conversion, FromFloatMatchesOracleUnderEveryPolicyOnEveryPath) {
+  check_all_policies<TypeParam, float>();
+}
+TYPED_TEST(Conversion, FromDoubleMatchesOracleUnderEveryPolicyOnEveryPath) {
+  check_all_policies<TypeParam, double>();
+}
 
 // tfloat32 has 2^19 codes: every 61st value and midpoint (plus both ends of the range) is enough to cover
 // every binade many times over.
@@ -329,7 +339,8 @@ void replay_from_float(bool saturating_file) {
   const value_table& t = oracle::table_for<T>();
   const overflow_mode ovf = oracle::overflow_of<O>();
   std::vector<float> inputs;
-  for (const auto& row : vectors.rows) inputs.push_back(std::bit_cast<float>(static_cast<std::uint32_t>(row.first)));
+  for (const auto& row : vectors.rows)
+    inputs.push_back(std::bit_cast<float>(static_cast<std::uint32_t>(row.first)));
   std::vector<TP> span_codes(inputs.size());
   lowp::convert(std::span<const float>(inputs), std::span<TP>(span_codes));
 
@@ -350,21 +361,26 @@ void replay_from_float(bool saturating_file) {
       // policy maps ±Inf to ±max (for unsigned e8m0, -Inf is a negative input: 0x00).
       ++saturated_inf_lines;
       const bool negative = in == 0xff800000u;
-      const std::uint32_t mldtypes_documented = t.is_signed() ? t.overflow_code(negative) : t.quiet_nan_code(false);
-      const std::uint32_t ours = t.is_signed() ? t.max_code(negative) : (negative ? 0x00u : t.max_code(false));
+      const std::uint32_t mldtypes_documented =
+          t.is_signed() ? t.overflow_code(negative) : t.quiet_nan_code(false);
+      const std::uint32_t ours =
+          t.is_signed() ? t.max_code(negative) : (negative ? 0x00u : t.max_code(false));
       ok = mldtypes == mldtypes_documented && lowp_scalar == ours && lowp_span == ours && model == ours;
     } else {
       ok = mldtypes == lowp_scalar && mldtypes == lowp_span && mldtypes == model;
     }
     if (!ok && unexpected++ < 10) {
       ADD_FAILURE() << vectors.path << ": input 0x" << std::hex << in << " ml_dtypes 0x" << mldtypes
-                    << " lowp T(x) 0x" << lowp_scalar << " lowp convert 0x" << lowp_span << " oracle 0x" << model;
+                    << " lowp T(x) 0x" << lowp_scalar << " lowp convert 0x" << lowp_span << " oracle 0x"
+                    << model;
     }
   }
   EXPECT_EQ(unexpected, 0u) << vectors.path << ": " << inputs.size() << " lines";
   EXPECT_EQ(e8m0_bug_lines, is_e8m0 ? 38u : 0u) << "documented ml_dtypes e8m0 rounding lines";
-  EXPECT_EQ(saturated_inf_lines, saturating_file && t.has_nan() ? 2u : 0u) << "documented ±Inf-under-saturation lines";
-  ::testing::Test::RecordProperty("documented_deviations", static_cast<int>(e8m0_bug_lines + saturated_inf_lines));
+  EXPECT_EQ(saturated_inf_lines, saturating_file && t.has_nan() ? 2u : 0u)
+      << "documented ±Inf-under-saturation lines";
+  ::testing::Test::RecordProperty("documented_deviations",
+                                  static_cast<int>(e8m0_bug_lines + saturated_inf_lines));
   std::cout << "[ info     ] " << file << ": " << inputs.size() << " lines, " << e8m0_bug_lines
             << " e8m0 rounding-bug lines, " << saturated_inf_lines << " ±Inf-under-saturation lines\n";
 }

@@ -3,14 +3,14 @@
 // static_cast<float>, static_cast<double> and the span convert paths, bit for bit: -0 keeps its sign, Inf
 // codes give ±Inf, NaN codes give the canonical quiet NaN with the code's sign bit (API.md). tfloat32's
 // 2^19 codes are all checked too (cheap). The ml_dtypes decode tables are a second, external reference.
-#include <gtest/gtest.h>
-
 #include <bit>
 #include <cmath>
 #include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include <lowp/float/minifloat.hpp>
 
@@ -46,7 +46,9 @@ void check_descriptor_matches_plain_numbers() {
   EXPECT_EQ(static_cast<double>(std::numeric_limits<T>::max()), table.max());
 }
 
-TYPED_TEST(Decode, DescriptorMatchesPlainNumbersAndPublishedMax) { check_descriptor_matches_plain_numbers<TypeParam>(); }
+TYPED_TEST(Decode, DescriptorMatchesPlainNumbersAndPublishedMax) {
+  check_descriptor_matches_plain_numbers<TypeParam>();
+}
 
 template <class T>
 void check_every_code(std::uint32_t stride) {
@@ -67,11 +69,14 @@ void check_every_code(std::uint32_t stride) {
   lowp::convert(span_in, std::span<float>(span_float));
   lowp::convert(span_in, std::span<double>(span_double));
   for (std::size_t i = codes.size(); i < span_in.size(); ++i) {
-    EXPECT_EQ(std::bit_cast<std::uint32_t>(span_float[i]), table.float_bits(span_in[i].bits())) << "tail " << i;
-    EXPECT_EQ(std::bit_cast<std::uint64_t>(span_double[i]), table.double_bits(span_in[i].bits())) << "tail " << i;
+    EXPECT_EQ(std::bit_cast<std::uint32_t>(span_float[i]), table.float_bits(span_in[i].bits()))
+        << "tail " << i;
+    EXPECT_EQ(std::bit_cast<std::uint64_t>(span_double[i]), table.double_bits(span_in[i].bits()))
+        << "tail " << i;
   }
   const std::vector<float> as_float(span_float.begin(), span_float.begin() + std::ptrdiff_t(codes.size()));
-  const std::vector<double> as_double(span_double.begin(), span_double.begin() + std::ptrdiff_t(codes.size()));
+  const std::vector<double> as_double(span_double.begin(),
+                                      span_double.begin() + std::ptrdiff_t(codes.size()));
 
   int reported = 0;
   std::size_t mismatches = 0;
@@ -83,22 +88,28 @@ void check_every_code(std::uint32_t stride) {
     const std::uint64_t got_scalar_d = std::bit_cast<std::uint64_t>(static_cast<double>(codes[i]));
     const std::uint32_t got_span_f = std::bit_cast<std::uint32_t>(as_float[i]);
     const std::uint64_t got_span_d = std::bit_cast<std::uint64_t>(as_double[i]);
-    const bool bad = got_scalar_f != want_f || got_scalar_d != want_d || got_span_f != want_f || got_span_d != want_d;
+    const bool bad =
+        got_scalar_f != want_f || got_scalar_d != want_d || got_span_f != want_f || got_span_d != want_d;
     if (bad) {
       ++mismatches;
       if (reported++ < 10) {
         ADD_FAILURE() << table.name() << " code 0x" << std::hex << c << ": want float 0x" << want_f
                       << " double 0x" << want_d << "; got float() 0x" << got_scalar_f << " double() 0x"
-                      << got_scalar_d << " convert->float 0x" << got_span_f << " convert->double 0x" << got_span_d;
+                      << got_scalar_d << " convert->float 0x" << got_span_f << " convert->double 0x"
+                      << got_span_d;
       }
     }
   }
   EXPECT_EQ(mismatches, 0u) << table.name() << ": " << codes.size() << " codes decoded";
 }
 
-TYPED_TEST(Decode, EveryCodeDecodesToTheOracleValueBitForBit) { check_every_code<TypeParam>(1); }
+TYPED_TEST(Decode, EveryCodeDecodesToTheOracleValueBitForBit) {
+  check_every_code<TypeParam>(1);
+}
 
-TEST(DecodeTFloat32, EveryCodeDecodesToTheOracleValueBitForBit) { check_every_code<lowp::tfloat32>(1); }
+TEST(DecodeTFloat32, EveryCodeDecodesToTheOracleValueBitForBit) {
+  check_every_code<lowp::tfloat32>(1);
+}
 TEST(DecodeTFloat32, DescriptorMatchesPlainNumbersAndPublishedMax) {
   check_descriptor_matches_plain_numbers<lowp::tfloat32>();
 }

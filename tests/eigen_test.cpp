@@ -1,13 +1,13 @@
 // lowp scalars inside Eigen: products in the documented order (bit-identical to a plain loop of lowp
 // operations, fast path or not), the standard error bounds for products and LU, the decompositions and
 // solvers users call, the rounding functor, and stochastic reproducibility.
-#include <gtest/gtest.h>
+#include <cmath>
+#include <random>
 
 #include <Eigen/Dense>
 #include <Eigen/IterativeLinearSolvers>
 #include <Eigen/Sparse>
-#include <cmath>
-#include <random>
+#include <gtest/gtest.h>
 
 #include <lowp/eigen.hpp>
 
@@ -49,25 +49,26 @@ template <class T>
   for (Eigen::Index j = 0; j < x.cols(); ++j)
     for (Eigen::Index i = 0; i < x.rows(); ++i)
       if (x(i, j).bits() != y(i, j).bits())
-        return ::testing::AssertionFailure() << "first difference at (" << i << ", " << j << "): " << x(i, j) << " vs "
-                                             << y(i, j);
+        return ::testing::AssertionFailure()
+               << "first difference at (" << i << ", " << j << "): " << x(i, j) << " vs " << y(i, j);
   return ::testing::AssertionSuccess();
 }
 
 template <class T>
 class Product : public ::testing::Test {};
-using ProductTypes = ::testing::Types<lowp::bfloat16, lowp::float16, lowp::tfloat32, lowp::float8_e4m3fn,
-                                      lowp::float8_e5m2, lowp::float8_e4m3fnuz, lowp::float8_e3m4, lowp::float6_e2m3fn,
-                                      lowp::float4_e2m1fn, lowp::with_rounding<lowp::bfloat16, rounding::toward_zero>,
-                                      lowp::with_overflow<lowp::float8_e4m3fn, lowp::overflow::saturate>>;
+using ProductTypes =
+    ::testing::Types<lowp::bfloat16, lowp::float16, lowp::tfloat32, lowp::float8_e4m3fn, lowp::float8_e5m2,
+                     lowp::float8_e4m3fnuz, lowp::float8_e3m4, lowp::float6_e2m3fn, lowp::float4_e2m1fn,
+                     lowp::with_rounding<lowp::bfloat16, rounding::toward_zero>,
+                     lowp::with_overflow<lowp::float8_e4m3fn, lowp::overflow::saturate>>;
 TYPED_TEST_SUITE(Product, ProductTypes);
 
 TYPED_TEST(Product, EqualsThePlainLoopBitForBitOnEveryPath) {
   using T = TypeParam;
   const double scale = std::sqrt(static_cast<double>(std::numeric_limits<T>::max())) / 4;
   // Shapes: GEMM with ragged panels, GEMV both ways, an outer product, and a small coefficient-based one.
-  const std::vector<std::array<Eigen::Index, 3>> shapes = {{37, 53, 29}, {64, 64, 64}, {100, 7, 33}, {45, 60, 1},
-                                                           {1, 60, 45},  {20, 1, 30},  {3, 4, 5}};
+  const std::vector<std::array<Eigen::Index, 3>> shapes = {
+      {37, 53, 29}, {64, 64, 64}, {100, 7, 33}, {45, 60, 1}, {1, 60, 45}, {20, 1, 30}, {3, 4, 5}};
   unsigned seed = 1;
   for (const auto& [m, k, n] : shapes) {
     for (double s : {1.0, scale, 1e-3}) {  // ordinary values; near overflow; deep in the subnormals
@@ -108,13 +109,16 @@ TYPED_TEST(Product, ErrorWithinGammaNBound) {
     const double gamma = n * u / (1 - n * u);
     // Values in [1, 2) in magnitude keep every partial result normal.
     Matrix<T> a = random_matrix<T>(n, n, 1.0, 21), b = random_matrix<T>(n, n, 1.0, 22);
-    a = a.unaryExpr([](T x) { return T(std::copysign(1.0 + std::fabs(static_cast<double>(x)), static_cast<double>(x))); });
+    a = a.unaryExpr([](T x) {
+      return T(std::copysign(1.0 + std::fabs(static_cast<double>(x)), static_cast<double>(x)));
+    });
     const Matrix<T> c = a * b;
     const Eigen::MatrixXd ad = a.template cast<double>(), bd = b.template cast<double>();
     const Eigen::MatrixXd exact = ad * bd;
     const Eigen::MatrixXd bound = gamma * (ad.cwiseAbs() * bd.cwiseAbs());
     const Eigen::MatrixXd error = (c.template cast<double>() - exact).cwiseAbs();
-    EXPECT_TRUE((error.array() <= bound.array()).all()) << "max error/bound " << (error.array() / bound.array()).maxCoeff();
+    EXPECT_TRUE((error.array() <= bound.array()).all())
+        << "max error/bound " << (error.array() / bound.array()).maxCoeff();
     EXPECT_TRUE((lowp::round_to<T>(c.template cast<double>()).eval() - c.template cast<double>()).isZero(0))
         << "every entry is a value of T";
   }
@@ -156,7 +160,8 @@ TYPED_TEST(Decompositions, SolversRunAndReduceTheResidual) {
   for (Eigen::Index i = 0; i < n; ++i) spd(i, i) = spd(i, i) + T(1);
   const Eigen::Matrix<T, Eigen::Dynamic, 1> b = random_matrix<T>(n, 1, 1.0, 43);
   auto residual = [&](const Matrix<T>& m, const Eigen::Matrix<T, Eigen::Dynamic, 1>& x) {
-    const Eigen::VectorXd r = m.template cast<double>() * x.template cast<double>() - b.template cast<double>();
+    const Eigen::VectorXd r =
+        m.template cast<double>() * x.template cast<double>() - b.template cast<double>();
     return r.norm() / (m.template cast<double>().norm() * x.template cast<double>().norm());
   };
   const double tolerance = std::min(0.5, 10 * n * u);  // normwise backward error, a few n u

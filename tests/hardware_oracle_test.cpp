@@ -15,8 +15,6 @@
 //    subnormal with mantissa m rounds to a nonzero bfloat16 exactly when m > 0x8000).
 // The instructions are used through target attributes, so this file needs no special compiler flags; it
 // skips with a message where the CPU (or the compiler) lacks them.
-#include <gtest/gtest.h>
-
 #include <bit>
 #include <cstdint>
 #include <cstdlib>
@@ -25,6 +23,8 @@
 #include <span>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include <lowp/float/minifloat.hpp>
 
@@ -43,20 +43,27 @@ bool quick_mode() {
   return quick != nullptr && std::string(quick) == "1";
 }
 
-bool is_nan_bits(std::uint32_t f) { return (f & 0x7f800000u) == 0x7f800000u && (f & 0x007fffffu) != 0; }
-bool is_subnormal_bits(std::uint32_t f) { return (f & 0x7f800000u) == 0 && (f & 0x007fffffu) != 0; }
+bool is_nan_bits(std::uint32_t f) {
+  return (f & 0x7f800000u) == 0x7f800000u && (f & 0x007fffffu) != 0;
+}
+bool is_subnormal_bits(std::uint32_t f) {
+  return (f & 0x7f800000u) == 0 && (f & 0x007fffffu) != 0;
+}
 
 #if LOWP_TEST_X86
 
 // n must be a multiple of 16 (8 for the 256-bit form).
-__attribute__((target("avx512f,f16c"))) void f16c_convert_512(const float* in, std::uint16_t* out, std::size_t n) {
+__attribute__((target("avx512f,f16c"))) void f16c_convert_512(const float* in, std::uint16_t* out,
+                                                              std::size_t n) {
   for (std::size_t i = 0; i < n; i += 16) {
     const __m512 v = _mm512_loadu_ps(in + i);
-    const __m256i h = _mm512_maskz_cvtps_ph(0xffff, v, _MM_FROUND_TO_NEAREST_INT);  // maskz: no undefined source operand
+    const __m256i h =
+        _mm512_maskz_cvtps_ph(0xffff, v, _MM_FROUND_TO_NEAREST_INT);  // maskz: no undefined source operand
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), h);
   }
 }
-__attribute__((target("avx,f16c"))) void f16c_convert_256(const float* in, std::uint16_t* out, std::size_t n) {
+__attribute__((target("avx,f16c"))) void f16c_convert_256(const float* in, std::uint16_t* out,
+                                                          std::size_t n) {
   for (std::size_t i = 0; i < n; i += 8) {
     const __m256 v = _mm256_loadu_ps(in + i);
     const __m128i h = _mm256_cvtps_ph(v, _MM_FROUND_TO_NEAREST_INT);
@@ -64,7 +71,7 @@ __attribute__((target("avx,f16c"))) void f16c_convert_256(const float* in, std::
   }
 }
 __attribute__((target("avx512f,avx512bf16"))) void bf16_convert_512(const float* in, std::uint16_t* out,
-                                                                     std::size_t n) {
+                                                                    std::size_t n) {
   for (std::size_t i = 0; i < n; i += 16) {
     const __m512 v = _mm512_loadu_ps(in + i);
     const __m256bh h = _mm512_cvtneps_pbh(v);
@@ -79,7 +86,9 @@ bool have_f16c() {
   if (!__builtin_cpu_supports("avx") || !__get_cpuid(1, &a, &b, &c, &d)) return false;
   return (c & (1u << 29)) != 0;
 }
-bool have_avx512f() { return __builtin_cpu_supports("avx512f"); }
+bool have_avx512f() {
+  return __builtin_cpu_supports("avx512f");
+}
 // AVX512_BF16 is CPUID.(EAX=7, ECX=1):EAX bit 5.
 bool have_avx512bf16() {
   unsigned a = 0, b = 0, c = 0, d = 0;
@@ -102,12 +111,15 @@ constexpr std::size_t chunk = std::size_t(1) << 16;
 void fill_patterns(std::uint64_t chunk_index, bool strided, std::vector<float>& in) {
   in.resize(chunk);
   for (std::size_t i = 0; i < chunk; ++i) {
-    const std::uint64_t p = strided ? chunk_index * chunk * 16 + 16 * i + ((i * 7) & 15) : chunk_index * chunk + i;
+    const std::uint64_t p =
+        strided ? chunk_index * chunk * 16 + 16 * i + ((i * 7) & 15) : chunk_index * chunk + i;
     in[i] = std::bit_cast<float>(static_cast<std::uint32_t>(p));
   }
 }
 
-std::uint64_t chunk_count(bool strided) { return (std::uint64_t(1) << 32) / chunk / (strided ? 16 : 1); }
+std::uint64_t chunk_count(bool strided) {
+  return (std::uint64_t(1) << 32) / chunk / (strided ? 16 : 1);
+}
 
 // Result of comparing lowp with the instruction on one element.
 enum class verdict { same, nan_both_same_sign, daz_deviation, mismatch };
@@ -117,9 +129,12 @@ verdict compare(std::uint32_t input, std::uint16_t lowp_code, std::uint16_t hw_c
     // NaN: lowp gives the canonical quiet NaN with the input's sign, the instruction keeps payload bits.
     const std::uint16_t exponent_mask = bf16 ? 0x7f80 : 0x7c00;
     const std::uint16_t fraction_mask = bf16 ? 0x007f : 0x03ff;
-    auto nan16 = [&](std::uint16_t c) { return (c & exponent_mask) == exponent_mask && (c & fraction_mask) != 0; };
-    return nan16(lowp_code) && nan16(hw_code) && (lowp_code & 0x8000) == (hw_code & 0x8000) ? verdict::nan_both_same_sign
-                                                                                            : verdict::mismatch;
+    auto nan16 = [&](std::uint16_t c) {
+      return (c & exponent_mask) == exponent_mask && (c & fraction_mask) != 0;
+    };
+    return nan16(lowp_code) && nan16(hw_code) && (lowp_code & 0x8000) == (hw_code & 0x8000)
+               ? verdict::nan_both_same_sign
+               : verdict::mismatch;
   }
   if (lowp_code == hw_code) return verdict::same;
   // vcvtneps2bf16's DAZ: a subnormal input gives the signed zero where correct rounding does not.
@@ -133,7 +148,9 @@ struct sweep_result {
   std::uint64_t daz_class = 0;
 };
 
-bool in_daz_class(std::uint32_t f) { return is_subnormal_bits(f) && (f & 0x007fffffu) > 0x8000u; }
+bool in_daz_class(std::uint32_t f) {
+  return is_subnormal_bits(f) && (f & 0x007fffffu) > 0x8000u;
+}
 
 template <class T, class Hw>
 sweep_result span_sweep(Hw hw, bool bf16, bool strided) {
@@ -148,7 +165,8 @@ sweep_result span_sweep(Hw hw, bool bf16, bool strided) {
     hw(in.data(), theirs.data(), chunk);
     r.checked += chunk;
     // The subnormal ranges are contiguous and larger than a chunk: only chunks touching them are counted.
-    const auto first = std::bit_cast<std::uint32_t>(in.front()), last = std::bit_cast<std::uint32_t>(in.back());
+    const auto first = std::bit_cast<std::uint32_t>(in.front()),
+               last = std::bit_cast<std::uint32_t>(in.back());
     if ((first & 0x7f800000u) == 0 || (last & 0x7f800000u) == 0) {
       for (const float x : in) r.daz_class += in_daz_class(std::bit_cast<std::uint32_t>(x)) ? 1 : 0;
     }
@@ -157,13 +175,18 @@ sweep_result span_sweep(Hw hw, bool bf16, bool strided) {
     for (std::size_t i = 0; i < chunk; ++i) {
       const std::uint32_t input = std::bit_cast<std::uint32_t>(in[i]);
       switch (compare(input, ours[i].bits(), theirs[i], bf16)) {
-        case verdict::same: break;
-        case verdict::nan_both_same_sign: ++r.nans; break;
-        case verdict::daz_deviation: ++r.daz; break;
+        case verdict::same:
+          break;
+        case verdict::nan_both_same_sign:
+          ++r.nans;
+          break;
+        case verdict::daz_deviation:
+          ++r.daz;
+          break;
         case verdict::mismatch:
           if (r.mismatches++ < 10) {
-            ADD_FAILURE() << (bf16 ? "bfloat16" : "float16") << " convert(span): input 0x" << std::hex << input
-                          << " lowp 0x" << ours[i].bits() << " instruction 0x" << theirs[i];
+            ADD_FAILURE() << (bf16 ? "bfloat16" : "float16") << " convert(span): input 0x" << std::hex
+                          << input << " lowp 0x" << ours[i].bits() << " instruction 0x" << theirs[i];
           }
           break;
       }
@@ -181,7 +204,8 @@ sweep_result scalar_sweep(Hw hw, bool bf16, std::uint64_t stride) {
   const std::uint64_t end = std::uint64_t(1) << 32;
   while (p < end) {
     std::size_t n = 0;
-    for (; n < chunk && p < end; ++n, p += stride) in[n] = std::bit_cast<float>(static_cast<std::uint32_t>(p));
+    for (; n < chunk && p < end; ++n, p += stride)
+      in[n] = std::bit_cast<float>(static_cast<std::uint32_t>(p));
     const std::size_t padded = (n + 15) / 16 * 16;
     for (std::size_t i = n; i < padded; ++i) in[i] = 0.0f;
     hw(in.data(), theirs.data(), padded);
@@ -190,13 +214,18 @@ sweep_result scalar_sweep(Hw hw, bool bf16, std::uint64_t stride) {
       const std::uint16_t ours = T(in[i]).bits();
       ++r.checked;
       switch (compare(input, ours, theirs[i], bf16)) {
-        case verdict::same: break;
-        case verdict::nan_both_same_sign: ++r.nans; break;
-        case verdict::daz_deviation: ++r.daz; break;
+        case verdict::same:
+          break;
+        case verdict::nan_both_same_sign:
+          ++r.nans;
+          break;
+        case verdict::daz_deviation:
+          ++r.daz;
+          break;
         case verdict::mismatch:
           if (r.mismatches++ < 10) {
-            ADD_FAILURE() << (bf16 ? "bfloat16" : "float16") << " T(x): input 0x" << std::hex << input << " lowp 0x"
-                          << ours << " instruction 0x" << theirs[i];
+            ADD_FAILURE() << (bf16 ? "bfloat16" : "float16") << " T(x): input 0x" << std::hex << input
+                          << " lowp 0x" << ours << " instruction 0x" << theirs[i];
           }
           break;
       }
@@ -242,8 +271,8 @@ bf16_subnormal_behaviour probe_bf16_subnormals() {
   alignas(64) float in[16];
   alignas(64) std::uint16_t out[16];
   for (int i = 0; i < 16; ++i) in[i] = std::bit_cast<float>(0x00400000u);  // 2^-127
-  in[1] = std::bit_cast<float>(0x80400000u);                                // -2^-127
-  in[2] = std::bit_cast<float>(0x007fffffu);                                // largest subnormal
+  in[1] = std::bit_cast<float>(0x80400000u);                               // -2^-127
+  in[2] = std::bit_cast<float>(0x007fffffu);                               // largest subnormal
   bf16_convert_512(in, out, 16);
   return {out[0] == 0x0000 && out[1] == 0x8000 && out[2] == 0x0000};
 }
@@ -253,17 +282,21 @@ TEST(HardwareOracle, Avx512Bf16SubnormalInputBehaviourIsMeasured) {
   const auto behaviour = probe_bf16_subnormals();
   // Recorded for the report; lowp itself must round these correctly either way.
   RecordProperty("vcvtneps2bf16_treats_subnormal_inputs_as_zero", behaviour.inputs_as_zero ? "yes" : "no");
-  EXPECT_EQ(lowp::bfloat16(std::bit_cast<float>(0x00400000u)).bits(), 0x0040u) << "2^-127 is a bfloat16 subnormal";
+  EXPECT_EQ(lowp::bfloat16(std::bit_cast<float>(0x00400000u)).bits(), 0x0040u)
+      << "2^-127 is a bfloat16 subnormal";
   EXPECT_EQ(lowp::bfloat16(std::bit_cast<float>(0x80400000u)).bits(), 0x8040u);
-  EXPECT_EQ(lowp::bfloat16(std::bit_cast<float>(0x007fffffu)).bits(), 0x0080u) << "rounds up to the min normal";
-  EXPECT_EQ(lowp::bfloat16(std::bit_cast<float>(0x00008000u)).bits(), 0x0000u) << "a tie at minsub/2: even, zero";
+  EXPECT_EQ(lowp::bfloat16(std::bit_cast<float>(0x007fffffu)).bits(), 0x0080u)
+      << "rounds up to the min normal";
+  EXPECT_EQ(lowp::bfloat16(std::bit_cast<float>(0x00008000u)).bits(), 0x0000u)
+      << "a tie at minsub/2: even, zero";
   EXPECT_EQ(lowp::bfloat16(std::bit_cast<float>(0x00008001u)).bits(), 0x0001u);
   std::cout << "[ info     ] vcvtneps2bf16 on this CPU treats subnormal inputs as zero: "
             << (behaviour.inputs_as_zero ? "yes (DAZ)" : "no") << "\n";
 }
 
 TEST(HardwareOracle, BFloat16SpanConvertOfAllFloatPatternsMatchesAvx512Bf16ExceptItsDaz) {
-  if (!have_avx512bf16()) GTEST_SKIP() << "this CPU has no AVX512-BF16 (vcvtneps2bf16); nothing to compare with";
+  if (!have_avx512bf16())
+    GTEST_SKIP() << "this CPU has no AVX512-BF16 (vcvtneps2bf16); nothing to compare with";
   const bool daz = probe_bf16_subnormals().inputs_as_zero;
   const bool strided = quick_mode();
   const sweep_result r = span_sweep<lowp::bfloat16>(bf16_convert_512, true, strided);
@@ -277,13 +310,14 @@ TEST(HardwareOracle, BFloat16SpanConvertOfAllFloatPatternsMatchesAvx512Bf16Excep
     EXPECT_LE(r.nans, all_nan_patterns);
   }
   std::cout << "[ info     ] bfloat16: " << r.checked << " patterns, " << r.daz
-            << " where vcvtneps2bf16 flushes a subnormal input to zero and lowp rounds it correctly, " << r.nans
-            << " NaNs differing only in payload\n";
+            << " where vcvtneps2bf16 flushes a subnormal input to zero and lowp rounds it correctly, "
+            << r.nans << " NaNs differing only in payload\n";
   RecordProperty("daz_deviations", std::to_string(r.daz));
 }
 
 TEST(HardwareOracle, BFloat16ScalarConstructorOnAStrideMatchesAvx512Bf16ExceptItsDaz) {
-  if (!have_avx512bf16()) GTEST_SKIP() << "this CPU has no AVX512-BF16 (vcvtneps2bf16); nothing to compare with";
+  if (!have_avx512bf16())
+    GTEST_SKIP() << "this CPU has no AVX512-BF16 (vcvtneps2bf16); nothing to compare with";
   const sweep_result r = scalar_sweep<lowp::bfloat16>(bf16_convert_512, true, quick_mode() ? 257 : 17);
   EXPECT_EQ(r.mismatches, 0u);
   RecordProperty("daz_deviations", std::to_string(r.daz));
@@ -291,7 +325,9 @@ TEST(HardwareOracle, BFloat16ScalarConstructorOnAStrideMatchesAvx512Bf16ExceptIt
 
 #else
 
-TEST(HardwareOracle, NeedsX86) { GTEST_SKIP() << "F16C / AVX512-BF16 comparisons need an x86 CPU and GCC or Clang"; }
+TEST(HardwareOracle, NeedsX86) {
+  GTEST_SKIP() << "F16C / AVX512-BF16 comparisons need an x86 CPU and GCC or Clang";
+}
 
 #endif
 

@@ -1,7 +1,8 @@
 // Narrow integers against the C library's integer roundings: std::nearbyint (ties to even), std::round
-// (ties away), std::trunc, std::ceil, std::floor, and a plainly written round-to-odd; then a clamp written from the
-// width. Conversions from a dense grid of floats around every integer and half-integer plus specials; every
-// pair of 8-bit (and 4-bit) operands for + - * /; stochastic rounding's mean and reproducibility.
+// (ties away), std::trunc, std::ceil, std::floor, and a plainly written round-to-odd; then a clamp written
+// from the width. Conversions from a dense grid of floats around every integer and half-integer plus
+// specials; every pair of 8-bit (and 4-bit) operands for + - * /; stochastic rounding's mean and
+// reproducibility.
 #include <cmath>
 #include <cstdint>
 #include <limits>

@@ -2,8 +2,6 @@
 // arithmetic with float/double, construction from integers and from other minifloats (checked against MPFR),
 // std::numeric_limits against values derived by hand from each format's definition, std::hash, and
 // operator<< (shortest decimal that round-trips, checked for every code of every format of at most 8 bits).
-#include <gtest/gtest.h>
-
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -16,6 +14,8 @@
 #include <type_traits>
 #include <unordered_set>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include <lowp/float/minifloat.hpp>
 
@@ -39,10 +39,10 @@ bool same_double(double a, double b) {
 
 template <class Case>
 class ScalarSemantics : public ::testing::Test {};
-using all_formats =
-    ::testing::Types<float8_e4m3fn_case, float8_e5m2_case, float8_e4m3fnuz_case, float8_e5m2fnuz_case,
-                     float8_e4m3b11fnuz_case, float8_e4m3_case, float8_e3m4_case, float6_e2m3fn_case,
-                     float6_e3m2fn_case, float4_e2m1fn_case, float8_e8m0fnu_case, float16_case, bfloat16_case>;
+using all_formats = ::testing::Types<float8_e4m3fn_case, float8_e5m2_case, float8_e4m3fnuz_case,
+                                     float8_e5m2fnuz_case, float8_e4m3b11fnuz_case, float8_e4m3_case,
+                                     float8_e3m4_case, float6_e2m3fn_case, float6_e3m2fn_case,
+                                     float4_e2m1fn_case, float8_e8m0fnu_case, float16_case, bfloat16_case>;
 TYPED_TEST_SUITE(ScalarSemantics, all_formats, case_names);
 
 // ---------------------------------------------------------------------------------------------------------
@@ -56,8 +56,9 @@ TYPED_TEST(ScalarSemantics, NegateAbsAndClassifyEveryCode) {
   for (std::uint32_t code = 0; code < f.code_count(); ++code) {
     const mpfr_oracle::decoded d = mpfr_oracle::decode(f, code);
     const T x = from_code<T>(code);
-    // Negation is exact: flip the sign bit. fnuz has one zero and one NaN, both their own negation. e8m0 has no
-    // sign: -x is a negative value, which API.md makes NaN (ieee) or the smallest code (saturate); NaN stays.
+    // Negation is exact: flip the sign bit. fnuz has one zero and one NaN, both their own negation. e8m0 has
+    // no sign: -x is a negative value, which API.md makes NaN (ieee) or the smallest code (saturate); NaN
+    // stays.
     std::uint32_t negated = code ^ f.sign_mask(), negated_sat = negated;
     std::uint32_t absolute = code & ~f.sign_mask();
     if (f.enc == encoding::fnuz && (code & f.magnitude_mask()) == 0) negated = negated_sat = absolute = code;
@@ -67,7 +68,8 @@ TYPED_TEST(ScalarSemantics, NegateAbsAndClassifyEveryCode) {
       absolute = code;
     }
     const auto hex = [&](std::uint32_t c) { return mpfr_oracle::describe_code(f, c); };
-    if ((-x).bits() != negated) log.record("-" + hex(code) + " = " + hex((-x).bits()) + ", expected " + hex(negated));
+    if ((-x).bits() != negated)
+      log.record("-" + hex(code) + " = " + hex((-x).bits()) + ", expected " + hex(negated));
     if ((-from_code<T_sat>(code)).bits() != negated_sat) {
       log.record("saturate: -" + hex(code) + " = " + hex((-from_code<T_sat>(code)).bits()) + ", expected " +
                  hex(negated_sat));
@@ -84,8 +86,8 @@ TYPED_TEST(ScalarSemantics, NegateAbsAndClassifyEveryCode) {
   EXPECT_EQ(log.count(), 0) << log.text();
 }
 
-// IEEE comparisons on every pair of codes (formats of at most 8 bits): the decoded values compared as doubles are the reference (NaN is
-// unordered, +0 == -0).
+// IEEE comparisons on every pair of codes (formats of at most 8 bits): the decoded values compared as doubles
+// are the reference (NaN is unordered, +0 == -0).
 TYPED_TEST(ScalarSemantics, ComparisonsEveryPair) {
   using T = typename TypeParam::type;
   const mpfr_oracle::format& f = TypeParam::desc;
@@ -99,8 +101,8 @@ TYPED_TEST(ScalarSemantics, ComparisonsEveryPair) {
     for (std::uint32_t b = 0; b < f.code_count(); ++b) {
       const double v = mpfr_oracle::decode(f, b).value;
       const T y = from_code<T>(b);
-      const bool ok = (x == y) == (u == v) && (x != y) == (u != v) && (x < y) == (u < v) && (x <= y) == (u <= v) &&
-                      (x > y) == (u > v) && (x >= y) == (u >= v);
+      const bool ok = (x == y) == (u == v) && (x != y) == (u != v) && (x < y) == (u < v) &&
+                      (x <= y) == (u <= v) && (x > y) == (u > v) && (x >= y) == (u >= v);
       checked += 6;
       if (!ok) log.record(mpfr_oracle::describe_code(f, a) + " vs " + mpfr_oracle::describe_code(f, b));
     }
@@ -136,17 +138,18 @@ TYPED_TEST(ScalarSemantics, MixedArithmeticValues) {
     const double xv = mpfr_oracle::decode(f, code).value;
     const float xf = static_cast<float>(xv);  // exact: every value of these formats is a float
     for (float y : floats) {
-      const bool ok = same_double(x + y, xf + y) && same_double(y + x, y + xf) && same_double(x - y, xf - y) &&
-                      same_double(y - x, y - xf) && same_double(x * y, xf * y) && same_double(y * x, y * xf) &&
-                      same_double(x / y, xf / y) && same_double(y / x, y / xf) && (x == y) == (xf == y) &&
-                      (x != y) == (xf != y) && (x < y) == (xf < y) && (y < x) == (y < xf) && (x <= y) == (xf <= y) &&
-                      (x > y) == (xf > y) && (x >= y) == (xf >= y) && (y >= x) == (y >= xf);
+      const bool ok =
+          same_double(x + y, xf + y) && same_double(y + x, y + xf) && same_double(x - y, xf - y) &&
+          same_double(y - x, y - xf) && same_double(x * y, xf * y) && same_double(y * x, y * xf) &&
+          same_double(x / y, xf / y) && same_double(y / x, y / xf) && (x == y) == (xf == y) &&
+          (x != y) == (xf != y) && (x < y) == (xf < y) && (y < x) == (y < xf) && (x <= y) == (xf <= y) &&
+          (x > y) == (xf > y) && (x >= y) == (xf >= y) && (y >= x) == (y >= xf);
       if (!ok) log.record(mpfr_oracle::describe_code(f, code) + " with float " + std::to_string(y));
     }
     for (double y : doubles) {
-      const bool ok = same_double(x + y, xv + y) && same_double(y - x, y - xv) && same_double(x * y, xv * y) &&
-                      same_double(y / x, y / xv) && (x == y) == (xv == y) && (x < y) == (xv < y) &&
-                      (y > x) == (y > xv);
+      const bool ok = same_double(x + y, xv + y) && same_double(y - x, y - xv) &&
+                      same_double(x * y, xv * y) && same_double(y / x, y / xv) && (x == y) == (xv == y) &&
+                      (x < y) == (xv < y) && (y > x) == (y > xv);
       if (!ok) log.record(mpfr_oracle::describe_code(f, code) + " with double " + std::to_string(y));
     }
   }
@@ -169,9 +172,9 @@ void check_integer(mpfr_oracle::rounder& rounder, mpfr_ptr x, mismatch_log& log,
     const mpfr_oracle::expectation e = rounder.expect(a, r, o);
     const std::uint32_t got = T(value).bits();
     if (!mpfr_oracle::matches(Case::desc, e, got)) {
-      log.record(std::string(Case::name) + "(" + std::to_string(value) + ") under " + mpfr_oracle::name(r) + "/" +
-                 mpfr_oracle::name(o) + ": expected " + mpfr_oracle::describe(Case::desc, e) + ", got " +
-                 mpfr_oracle::describe_code(Case::desc, got));
+      log.record(std::string(Case::name) + "(" + std::to_string(value) + ") under " + mpfr_oracle::name(r) +
+                 "/" + mpfr_oracle::name(o) + ": expected " + mpfr_oracle::describe(Case::desc, e) +
+                 ", got " + mpfr_oracle::describe_code(Case::desc, got));
     }
   });
 }
@@ -195,12 +198,12 @@ TYPED_TEST(ScalarSemantics, FromIntegers) {
       two53 + 1,
       two53 + 3,
       -(two53 + 1),
-      (std::int64_t(0x101) << 54) + 1,     // bfloat16: just above the midpoint 1.00000001b * 2^62
-      (std::int64_t(0x101) << 54),         // exactly that midpoint
-      (std::int64_t(0x101) << 54) - 1,     // just below
-      (std::int64_t(0xff) << 55) + 1,      // just above a bfloat16 value: toward_zero keeps it, upward moves
+      (std::int64_t(0x101) << 54) + 1,  // bfloat16: just above the midpoint 1.00000001b * 2^62
+      (std::int64_t(0x101) << 54),      // exactly that midpoint
+      (std::int64_t(0x101) << 54) - 1,  // just below
+      (std::int64_t(0xff) << 55) + 1,   // just above a bfloat16 value: toward_zero keeps it, upward moves
       -(std::int64_t(0xff) << 55) - 1,
-      (std::int64_t(0x801) << 51) + 1,     // float16 spacing at 2^62
+      (std::int64_t(0x801) << 51) + 1,  // float16 spacing at 2^62
       std::numeric_limits<std::int64_t>::max(),
       std::numeric_limits<std::int64_t>::min(),
       std::numeric_limits<std::int64_t>::min() + 1,
@@ -217,22 +220,24 @@ TYPED_TEST(ScalarSemantics, FromIntegers) {
   };
   for (std::int64_t v : signed_values) check_integer<TypeParam>(rounder, x, log, v);
   const std::vector<std::uint64_t> unsigned_values = {
-      std::numeric_limits<std::uint64_t>::max(), (std::uint64_t(1) << 63) + 1, (std::uint64_t(0x181) << 55) + 1,
-      (std::uint64_t(0x181) << 55), (std::uint64_t(1) << 53) + 1};
+      std::numeric_limits<std::uint64_t>::max(), (std::uint64_t(1) << 63) + 1,
+      (std::uint64_t(0x181) << 55) + 1, (std::uint64_t(0x181) << 55), (std::uint64_t(1) << 53) + 1};
   for (std::uint64_t v : unsigned_values) check_integer<TypeParam>(rounder, x, log, v);
   for (std::int32_t v : {std::numeric_limits<std::int32_t>::max(), std::numeric_limits<std::int32_t>::min(),
                          (1 << 24) + 1, -((1 << 24) + 3)}) {
     check_integer<TypeParam>(rounder, x, log, v);
   }
   check_integer<TypeParam>(rounder, x, log, std::numeric_limits<std::uint32_t>::max());
-  // Random 64-bit values of every width; the low bits are random, so ties and sticky bits beyond bit 53 occur.
+  // Random 64-bit values of every width; the low bits are random, so ties and sticky bits beyond bit 53
+  // occur.
   std::mt19937_64 engine(0x1e7);
   const int count = quick_mode() ? 2000 : 20000;
   for (int i = 0; i < count; ++i) {
     const int width = 1 + int(engine() % 64);
     std::uint64_t bits = engine() >> (64 - width);
     if (i % 3 == 0) bits |= std::uint64_t(1) << (width - 1);  // full width
-    if (i % 5 == 0 && width > 12) bits &= ~((std::uint64_t(1) << (width - 12)) - 1), bits |= 1;  // isolated sticky
+    if (i % 5 == 0 && width > 12)
+      bits &= ~((std::uint64_t(1) << (width - 12)) - 1), bits |= 1;  // isolated sticky
     check_integer<TypeParam>(rounder, x, log, bits);
     check_integer<TypeParam>(rounder, x, log, static_cast<std::int64_t>(bits));
     check_integer<TypeParam>(rounder, x, log, -static_cast<std::int64_t>(bits >> 1));
@@ -250,7 +255,7 @@ TEST(FromIntegers, BfloatAboveTwoToThe53) {
   EXPECT_EQ(static_cast<double>(tz(v)), 0x1p62);
   EXPECT_EQ(static_cast<double>(up(v)), 0x1p62 + 0x1p55);
   EXPECT_EQ(static_cast<double>(lowp::bfloat16(v)), 0x1p62 + 0x1p55);  // above the midpoint: up
-  EXPECT_EQ(static_cast<double>(lowp::bfloat16(v - 1)), 0x1p62);        // the midpoint: to even
+  EXPECT_EQ(static_cast<double>(lowp::bfloat16(v - 1)), 0x1p62);       // the midpoint: to even
   // 2^62 + 1 is 2^62 in binary64 already; under upward it must still move up.
   EXPECT_EQ(static_cast<double>(up((std::int64_t(1) << 62) + 1)), 0x1p62 + 0x1p55);
   EXPECT_EQ(static_cast<double>(tz(std::numeric_limits<std::int64_t>::max())), 0x1.fep62);
@@ -278,13 +283,15 @@ void check_conversion() {
       mpfr_oracle::expectation e = rounder.expect(a, r, o);
       // A NaN keeps its sign (API.md); fnuz's single NaN code has no meaningful sign, so either is accepted.
       if (d.kind == mpfr_oracle::decoded::nan) {
-        e = s.enc == encoding::fnuz ? mpfr_oracle::expectation{mpfr_oracle::expectation::any_nan}
-                                    : mpfr_oracle::expectation{mpfr_oracle::expectation::signed_nan, 0, d.negative};
+        e = s.enc == encoding::fnuz
+                ? mpfr_oracle::expectation{mpfr_oracle::expectation::any_nan}
+                : mpfr_oracle::expectation{mpfr_oracle::expectation::signed_nan, 0, d.negative};
       }
       const std::uint32_t got = T(source).bits();
       if (!mpfr_oracle::matches(t, e, got)) {
-        log.record(std::string(Target::name) + "(" + Source::name + " " + mpfr_oracle::describe_code(s, code) + ") under " +
-                   mpfr_oracle::name(r) + "/" + mpfr_oracle::name(o) + ": expected " + mpfr_oracle::describe(t, e) + ", got " +
+        log.record(std::string(Target::name) + "(" + Source::name + " " +
+                   mpfr_oracle::describe_code(s, code) + ") under " + mpfr_oracle::name(r) + "/" +
+                   mpfr_oracle::name(o) + ": expected " + mpfr_oracle::describe(t, e) + ", got " +
                    mpfr_oracle::describe_code(t, got));
       }
     });
@@ -293,21 +300,51 @@ void check_conversion() {
   EXPECT_EQ(log.count(), 0) << log.count() << " mismatches:\n" << log.text();
 }
 
-TEST(MinifloatConversion, Float16ToFloat8) { check_conversion<float16_case, float8_e4m3fn_case>(); }
-TEST(MinifloatConversion, Float16ToE5m2) { check_conversion<float16_case, float8_e5m2_case>(); }
-TEST(MinifloatConversion, Float16ToE4m3fnuz) { check_conversion<float16_case, float8_e4m3fnuz_case>(); }
-TEST(MinifloatConversion, Float16ToBfloat16) { check_conversion<float16_case, bfloat16_case>(); }
-TEST(MinifloatConversion, Bfloat16ToFloat16) { check_conversion<bfloat16_case, float16_case>(); }
-TEST(MinifloatConversion, Bfloat16ToE8m0) { check_conversion<bfloat16_case, float8_e8m0fnu_case>(); }
-TEST(MinifloatConversion, Bfloat16ToE2m1) { check_conversion<bfloat16_case, float4_e2m1fn_case>(); }
-TEST(MinifloatConversion, E8m0ToBfloat16) { check_conversion<float8_e8m0fnu_case, bfloat16_case>(); }
-TEST(MinifloatConversion, E8m0ToE5m2) { check_conversion<float8_e8m0fnu_case, float8_e5m2_case>(); }
-TEST(MinifloatConversion, E5m2ToE4m3fn) { check_conversion<float8_e5m2_case, float8_e4m3fn_case>(); }
-TEST(MinifloatConversion, E4m3fnuzToE4m3fn) { check_conversion<float8_e4m3fnuz_case, float8_e4m3fn_case>(); }
-TEST(MinifloatConversion, E4m3fnToE2m3) { check_conversion<float8_e4m3fn_case, float6_e2m3fn_case>(); }
-TEST(MinifloatConversion, E3m4ToE4m3b11fnuz) { check_conversion<float8_e3m4_case, float8_e4m3b11fnuz_case>(); }
-TEST(MinifloatConversion, Tfloat32ToBfloat16) { check_conversion<tfloat32_case, bfloat16_case>(); }
-TEST(MinifloatConversion, Tfloat32ToFloat16) { check_conversion<tfloat32_case, float16_case>(); }
+TEST(MinifloatConversion, Float16ToFloat8) {
+  check_conversion<float16_case, float8_e4m3fn_case>();
+}
+TEST(MinifloatConversion, Float16ToE5m2) {
+  check_conversion<float16_case, float8_e5m2_case>();
+}
+TEST(MinifloatConversion, Float16ToE4m3fnuz) {
+  check_conversion<float16_case, float8_e4m3fnuz_case>();
+}
+TEST(MinifloatConversion, Float16ToBfloat16) {
+  check_conversion<float16_case, bfloat16_case>();
+}
+TEST(MinifloatConversion, Bfloat16ToFloat16) {
+  check_conversion<bfloat16_case, float16_case>();
+}
+TEST(MinifloatConversion, Bfloat16ToE8m0) {
+  check_conversion<bfloat16_case, float8_e8m0fnu_case>();
+}
+TEST(MinifloatConversion, Bfloat16ToE2m1) {
+  check_conversion<bfloat16_case, float4_e2m1fn_case>();
+}
+TEST(MinifloatConversion, E8m0ToBfloat16) {
+  check_conversion<float8_e8m0fnu_case, bfloat16_case>();
+}
+TEST(MinifloatConversion, E8m0ToE5m2) {
+  check_conversion<float8_e8m0fnu_case, float8_e5m2_case>();
+}
+TEST(MinifloatConversion, E5m2ToE4m3fn) {
+  check_conversion<float8_e5m2_case, float8_e4m3fn_case>();
+}
+TEST(MinifloatConversion, E4m3fnuzToE4m3fn) {
+  check_conversion<float8_e4m3fnuz_case, float8_e4m3fn_case>();
+}
+TEST(MinifloatConversion, E4m3fnToE2m3) {
+  check_conversion<float8_e4m3fn_case, float6_e2m3fn_case>();
+}
+TEST(MinifloatConversion, E3m4ToE4m3b11fnuz) {
+  check_conversion<float8_e3m4_case, float8_e4m3b11fnuz_case>();
+}
+TEST(MinifloatConversion, Tfloat32ToBfloat16) {
+  check_conversion<tfloat32_case, bfloat16_case>();
+}
+TEST(MinifloatConversion, Tfloat32ToFloat16) {
+  check_conversion<tfloat32_case, float16_case>();
+}
 
 // Same format, another policy: a value is representable in its own format, so nothing changes.
 TEST(MinifloatConversion, SameFormatOtherPolicyIsExact) {
@@ -355,7 +392,9 @@ void check_limits(const limits_row& row) {
   EXPECT_EQ(static_cast<double>(one) + row.epsilon, static_cast<double>(T::from_bits(one.bits() + 1)));
 }
 
-TEST(NumericLimits, Float8E4m3fn) { check_limits<float8_e4m3fn_case>({448, 0x1p-6, 0x1p-9, 0.125, -448, 4, false, true}); }
+TEST(NumericLimits, Float8E4m3fn) {
+  check_limits<float8_e4m3fn_case>({448, 0x1p-6, 0x1p-9, 0.125, -448, 4, false, true});
+}
 TEST(NumericLimits, Float8E5m2) {
   check_limits<float8_e5m2_case>({57344, 0x1p-14, 0x1p-16, 0.25, -57344, 3, true, true});
 }
@@ -368,15 +407,21 @@ TEST(NumericLimits, Float8E5m2fnuz) {
 TEST(NumericLimits, Float8E4m3b11fnuz) {
   check_limits<float8_e4m3b11fnuz_case>({30, 0x1p-10, 0x1p-13, 0.125, -30, 4, false, true});
 }
-TEST(NumericLimits, Float8E4m3) { check_limits<float8_e4m3_case>({240, 0x1p-6, 0x1p-9, 0.125, -240, 4, true, true}); }
+TEST(NumericLimits, Float8E4m3) {
+  check_limits<float8_e4m3_case>({240, 0x1p-6, 0x1p-9, 0.125, -240, 4, true, true});
+}
 TEST(NumericLimits, Float8E3m4) {
   check_limits<float8_e3m4_case>({15.5, 0x1p-2, 0x1p-6, 0.0625, -15.5, 5, true, true});
 }
 TEST(NumericLimits, Float6E2m3fn) {
   check_limits<float6_e2m3fn_case>({7.5, 1.0, 0.125, 0.125, -7.5, 4, false, false});
 }
-TEST(NumericLimits, Float6E3m2fn) { check_limits<float6_e3m2fn_case>({28, 0.25, 0.0625, 0.25, -28, 3, false, false}); }
-TEST(NumericLimits, Float4E2m1fn) { check_limits<float4_e2m1fn_case>({6, 1.0, 0.5, 0.5, -6, 2, false, false}); }
+TEST(NumericLimits, Float6E3m2fn) {
+  check_limits<float6_e3m2fn_case>({28, 0.25, 0.0625, 0.25, -28, 3, false, false});
+}
+TEST(NumericLimits, Float4E2m1fn) {
+  check_limits<float4_e2m1fn_case>({6, 1.0, 0.5, 0.5, -6, 2, false, false});
+}
 // e8m0: no sign, no zero, no subnormals: min = denorm_min = lowest = 2^-127; the value after 1 is 2.
 TEST(NumericLimits, Float8E8m0fnu) {
   check_limits<float8_e8m0fnu_case>({0x1p127, 0x1p-127, 0x1p-127, 1.0, 0x1p-127, 1, false, true});
@@ -513,7 +558,8 @@ void check_printing(bool check_shortest) {
     const long long nearest = std::atoll(digits.c_str());
     for (long long m = nearest - 1; m <= nearest + 1; ++m) {
       if (m <= 0) continue;
-      // Built by appending: GCC 12's -Wrestrict misfires on `const char* + std::string` here (GCC bug 105329).
+      // Built by appending: GCC 12's -Wrestrict misfires on `const char* + std::string` here (GCC bug
+      // 105329).
       std::string candidate = v < 0 ? "-" : "";
       candidate.append(std::to_string(m)).append("e").append(std::to_string(exponent - (n - 2)));
       const double candidate_value = std::strtod(candidate.c_str(), nullptr);
@@ -529,7 +575,11 @@ void check_printing(bool check_shortest) {
   EXPECT_EQ(log.count(), 0) << log.count() << " problems:\n" << log.text();
 }
 
-TYPED_TEST(ScalarSemantics, PrintsRoundTrip) { check_printing<TypeParam>(false); }
-TYPED_TEST(ScalarSemantics, PrintsShortest) { check_printing<TypeParam>(true); }
+TYPED_TEST(ScalarSemantics, PrintsRoundTrip) {
+  check_printing<TypeParam>(false);
+}
+TYPED_TEST(ScalarSemantics, PrintsShortest) {
+  check_printing<TypeParam>(true);
+}
 
 }  // namespace

@@ -5,7 +5,8 @@
 //   - stochastic<> rounds |x| up with probability (|x| - lo) / (hi - lo), for x spread over each format's
 //     whole range (subnormals and the underflow interval (0, minsub) included), float and double sources;
 //   - the mean error of 10^6 roundings of one value is zero for stochastic<> and (lo + hi)/2 - x for
-//     stochastic_equal; stochastic<B> rounds up with probability floor(r 2^B) / 2^B, r = (|x| - lo)/(hi - lo);
+//     stochastic_equal; stochastic<B> rounds up with probability floor(r 2^B) / 2^B, r = (|x| - lo)/(hi -
+//     lo);
 //   - every result is one of the two neighbours (x itself when representable), with x's sign, and beyond
 //     max the documented overflow rule holds, for 2^20 inputs per format and policy;
 //   - the scalar path, the span path and convert are reproducible for a seed and differ between seeds.
@@ -14,8 +15,6 @@
 // seed); the seeds are fixed, so the outcome is deterministic. Counts are tested with the Chernoff bound
 // P(K >= k) <= exp(-n D(k/n || p)) (and its mirror image below), D the Kullback-Leibler divergence of two
 // Bernoulli laws: it holds for every p, including p near 0 or 1 where a normal approximation does not.
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <array>
 #include <bit>
@@ -28,6 +27,8 @@
 #include <string>
 #include <type_traits>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include <lowp/float/minifloat.hpp>
 
@@ -152,7 +153,8 @@ using with_policy = lowp::with_overflow<lowp::with_rounding<T, R>, O>;
 template <class T>
 std::uint64_t format_seed() {
   std::uint64_t h = 0xcbf29ce484222325ull;
-  for (const char* c = oracle::named<T>::spec.name; *c != '\0'; ++c) h = (h ^ std::uint8_t(*c)) * 0x100000001b3ull;
+  for (const char* c = oracle::named<T>::spec.name; *c != '\0'; ++c)
+    h = (h ^ std::uint8_t(*c)) * 0x100000001b3ull;
   return h;
 }
 
@@ -229,8 +231,8 @@ TYPED_TEST(StochasticStatistics, ProbabilityOfRoundingUpIsTheDistanceFromTheLowe
     EXPECT_EQ(other, 0) << "x = " << x << " (" << (from_float ? "float" : "double") << "): " << other
                         << " results are neither " << lo << " nor " << hi << " with x's sign";
     if (!binomial_plausible(up, n, p, chernoff_bound) && ++implausible <= 10) {
-      ADD_FAILURE() << "x = " << x << " (" << (from_float ? "float" : "double") << "), neighbours " << lo << ", "
-                    << hi << ": rounded up " << up << " times in " << n << ", expected " << n * p;
+      ADD_FAILURE() << "x = " << x << " (" << (from_float ? "float" : "double") << "), neighbours " << lo
+                    << ", " << hi << ": rounded up " << up << " times in " << n << ", expected " << n * p;
     }
     excess += up - n * p;
     variance += n * p * (1 - p);
@@ -249,8 +251,8 @@ template <class T>
 double random_input(const magnitudes& m, std::mt19937_64& engine, std::size_t i) {
   const value_table& t = *m.table;
   const double inf = std::numeric_limits<double>::infinity();
-  const std::array<double, 8> specials = {0.0, -0.0, inf, -inf, t.max(), -t.max(), t.smallest_positive(),
-                                          -t.smallest_positive()};
+  const std::array<double, 8> specials = {
+      0.0, -0.0, inf, -inf, t.max(), -t.max(), t.smallest_positive(), -t.smallest_positive()};
   if (i < specials.size()) return specials[i];
   std::uniform_real_distribution<double> unit(0, 1);
   const unsigned kind = engine() % 16;
@@ -318,10 +320,10 @@ void expect_neighbours(const checked_inputs<S>& c, lowp::sr_stream& stream, cons
       } else {
         got << "code 0x" << std::hex << results[i] << std::dec << " = " << t.value(results[i]);
       }
-      ADD_FAILURE() << policy << (std::is_same_v<O, lowp::overflow::saturate> ? ", saturate" : ", ieee") << ", "
-                    << (sizeof(S) == 4 ? "float" : "double") << " x = " << c.x[i] << ": got " << got.str()
-                    << ", allowed " << t.value(a) << " (0x" << std::hex << a << ") or " << std::dec << t.value(b)
-                    << " (0x" << std::hex << b << ")";
+      ADD_FAILURE() << policy << (std::is_same_v<O, lowp::overflow::saturate> ? ", saturate" : ", ieee")
+                    << ", " << (sizeof(S) == 4 ? "float" : "double") << " x = " << c.x[i] << ": got "
+                    << got.str() << ", allowed " << t.value(a) << " (0x" << std::hex << a << ") or "
+                    << std::dec << t.value(b) << " (0x" << std::hex << b << ")";
     }
   }
   EXPECT_EQ(wrong, 0) << policy;
@@ -353,7 +355,8 @@ std::vector<S> reproducibility_inputs() {
   const magnitudes& m = magnitudes_of<T>();
   const value_table& t = *m.table;
   std::mt19937_64 engine(format_seed<T>() + 5);
-  const double low = std::log2(std::max(t.smallest_positive(), std::ldexp(1.0, -100))), high = std::log2(t.max());
+  const double low = std::log2(std::max(t.smallest_positive(), std::ldexp(1.0, -100))),
+               high = std::log2(t.max());
   std::uniform_real_distribution<double> log2_magnitude(low, high);
   std::vector<S> in;
   while (in.size() < 1001) {
@@ -448,8 +451,10 @@ TYPED_TEST(StochasticStatistics, ScalarSpanAndConvertPathsDrawTheSameWords) {
     const auto scalar = scalar_path<U, S>(in, 7);
     const char* source = sizeof(S) == 4 ? "float" : "double";
     EXPECT_EQ(count_differences(scalar, span_path<U, S>(in, 7)), 0u) << "span, " << policy << ", " << source;
-    EXPECT_EQ(count_differences(scalar, convert_path<U, S>(in, 7)), 0u) << "convert, " << policy << ", " << source;
-    EXPECT_EQ(count_differences(scalar, thread_path<U, S>(in, 7)), 0u) << "thread, " << policy << ", " << source;
+    EXPECT_EQ(count_differences(scalar, convert_path<U, S>(in, 7)), 0u)
+        << "convert, " << policy << ", " << source;
+    EXPECT_EQ(count_differences(scalar, thread_path<U, S>(in, 7)), 0u)
+        << "thread, " << policy << ", " << source;
   };
   check.template operator()<rounding::stochastic<>, float>("stochastic<>");
   check.template operator()<rounding::stochastic<>, double>("stochastic<>");
@@ -474,7 +479,8 @@ template <class T>
 std::pair<double, double> magnitude_neighbours(double x) {
   const magnitudes& m = magnitudes_of<T>();
   const std::size_t i = first_not_below(m, std::fabs(x));
-  EXPECT_TRUE(i > 0 && i < m.value.size() && m.value[i] != std::fabs(x)) << x << " must lie between two values";
+  EXPECT_TRUE(i > 0 && i < m.value.size() && m.value[i] != std::fabs(x))
+      << x << " must lie between two values";
   return {m.value[i - 1], m.value[i]};
 }
 
@@ -533,14 +539,15 @@ void expect_midpoint_mean(S x, lowp::sr_stream& stream) {
   const double standard_error = (hi - lo) / 2 / std::sqrt(static_cast<double>(n));
   const char* source = sizeof(S) == 4 ? "float" : "double";
   EXPECT_LT(std::fabs(mean - midpoint), 4 * standard_error)
-      << oracle::named<T>::spec.name << ", " << source << " x = " << x << ": mean " << mean << ", midpoint " << midpoint;
+      << oracle::named<T>::spec.name << ", " << source << " x = " << x << ": mean " << mean << ", midpoint "
+      << midpoint;
   EXPECT_GT(std::fabs(mean - static_cast<double>(x)), 100 * standard_error)
       << oracle::named<T>::spec.name << ", " << source << " x = " << x << ": mean " << mean;
 }
 
 TEST(StochasticMeans, StochasticEqualMeanIsTheMidpointNotX) {
   lowp::sr_stream stream(2028);
-  expect_midpoint_mean<lowp::bfloat16>(1.0 + 0.1 / 128, stream);    // p = 0.1: mean 1 + 0.5 ulp
+  expect_midpoint_mean<lowp::bfloat16>(1.0 + 0.1 / 128, stream);     // p = 0.1: mean 1 + 0.5 ulp
   expect_midpoint_mean<lowp::bfloat16>(-1.0f - 0.9f / 128, stream);  // p = 0.9
   expect_midpoint_mean<lowp::float16>(3e-7, stream);                 // subnormal range
   expect_midpoint_mean<lowp::float16>(-1000.1f, stream);
@@ -569,8 +576,8 @@ void expect_truncated_probability(S x, lowp::sr_stream& stream) {
   const char* source = sizeof(S) == 4 ? "float" : "double";
   EXPECT_EQ(other, 0) << oracle::named<T>::spec.name << ", stochastic<" << B << ">, x = " << x;
   EXPECT_TRUE(binomial_plausible(up, n, p, 18))
-      << oracle::named<T>::spec.name << ", stochastic<" << B << ">, " << source << " x = " << x << " (r = " << r
-      << "): rounded up " << up << " times in " << n << ", expected " << n * p;
+      << oracle::named<T>::spec.name << ", stochastic<" << B << ">, " << source << " x = " << x
+      << " (r = " << r << "): rounded up " << up << " times in " << n << ", expected " << n * p;
 }
 
 template <class T>
@@ -594,10 +601,12 @@ void truncated_probability_cases(double lo, double hi, lowp::sr_stream& stream) 
 TEST(StochasticMeans, FewRandomBitsRoundUpWithProbabilityFloorOfScaledRemainder) {
   lowp::sr_stream stream(2029);
   truncated_probability_cases<lowp::bfloat16>(1.5, 1.5 + 1.0 / 128, stream);
-  truncated_probability_cases<lowp::float16>(std::ldexp(37.0, -24), std::ldexp(38.0, -24), stream);  // subnormal
+  truncated_probability_cases<lowp::float16>(std::ldexp(37.0, -24), std::ldexp(38.0, -24),
+                                             stream);  // subnormal
   truncated_probability_cases<lowp::float8_e4m3fn>(13.0, 14.0, stream);
   truncated_probability_cases<lowp::float4_e2m1fn>(4.0, 6.0, stream);
-  truncated_probability_cases<lowp::float8_e5m2fnuz>(std::ldexp(1.0, -17), std::ldexp(2.0, -17), stream);  // subnormal
+  truncated_probability_cases<lowp::float8_e5m2fnuz>(std::ldexp(1.0, -17), std::ldexp(2.0, -17),
+                                                     stream);  // subnormal
 }
 
 }  // namespace

@@ -1,12 +1,12 @@
 // Stochastic rounding: the generator (known answers), reproducibility, unbiasedness (a 4-standard-error
 // bound on the mean), the two-neighbour property, and the documented bias of stochastic<B>.
-#include <gtest/gtest.h>
-
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <random>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include <lowp/float/minifloat.hpp>
 
@@ -17,7 +17,8 @@ namespace rounding = lowp::rounding;
 // Random123's published known-answer vectors for Philox4x32-10 (kat_vectors in its distribution).
 TEST(Philox, KnownAnswers) {
   using lowp::core::philox4x32_10;
-  EXPECT_EQ(philox4x32_10({0, 0, 0, 0}, 0), (lowp::core::philox_block{0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8}));
+  EXPECT_EQ(philox4x32_10({0, 0, 0, 0}, 0),
+            (lowp::core::philox_block{0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8}));
   EXPECT_EQ(philox4x32_10({~0u, ~0u, ~0u, ~0u}, ~std::uint64_t{0}),
             (lowp::core::philox_block{0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd}));
   EXPECT_EQ(philox4x32_10({0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344}, 0x299f31d0a4093822ull),
@@ -163,7 +164,7 @@ TEST(StochasticRounding, StochasticEqualIsFairCoinAndKeepsExactValues) {
   const int n = 100000;
   int up = 0;
   for (int i = 0; i < n; ++i) up += static_cast<double>(T(0.29)) == 0.3125;  // 0.29 is 0.28 ulp above 0.28125
-  EXPECT_NEAR(up, n / 2, 4 * 158);  // sqrt(n/4) ~ 158
+  EXPECT_NEAR(up, n / 2, 4 * 158);                                           // sqrt(n/4) ~ 158
   for (int i = 0; i < 1000; ++i) ASSERT_EQ(static_cast<double>(T(0.3125)), 0.3125);
 }
 
@@ -193,7 +194,8 @@ TEST(StochasticRounding, SpansGiveTheSameBitsOnAnyThreadCount) {
   std::vector<double> wide(in.begin(), in.end()), wide_one(in.size()), wide_two(in.size());
   lowp::sr_stream d(5), e(5);
   lowp::round_to<lowp::with_rounding<lowp::bfloat16, rounding::stochastic<7>>>(wide, wide_one, d);
-  lowp::round_to<lowp::with_rounding<lowp::bfloat16, rounding::stochastic<7>>>(wide, wide_two, e, lowp::threads{2});
+  lowp::round_to<lowp::with_rounding<lowp::bfloat16, rounding::stochastic<7>>>(wide, wide_two, e,
+                                                                               lowp::threads{2});
   EXPECT_EQ(wide_one, wide_two);
 
   std::vector<T> codes_one(in.size()), codes_two(in.size());
@@ -208,7 +210,8 @@ TEST(StochasticRounding, EigenPathIsReproducibleAndIndexedByElement) {
   using T = lowp::with_rounding<lowp::bfloat16, rounding::stochastic<>>;
   const Eigen::MatrixXf x = Eigen::MatrixXf::Random(37, 23) * 10.0f;
   lowp::sr_stream s1(3), s2(3), s3(4);
-  const Eigen::MatrixXf a = lowp::round_to<T>(x, s1), b = lowp::round_to<T>(x, s2), c = lowp::round_to<T>(x, s3);
+  const Eigen::MatrixXf a = lowp::round_to<T>(x, s1), b = lowp::round_to<T>(x, s2),
+                        c = lowp::round_to<T>(x, s3);
   EXPECT_TRUE(a == b);
   EXPECT_FALSE(a == c);
   // Element (i, j) uses the word of column-major index i + j * rows: the span of the same values agrees.

@@ -1,11 +1,11 @@
 // The helpers of <lowp/testing.hpp>: ULP distance and QSNR against hand-computed values, and the matchers
 // both passing and failing, with the failure message naming the index and both values as fields.
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include <cmath>
 #include <limits>
 #include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 
 #include <lowp/testing.hpp>
 
@@ -41,7 +41,8 @@ TEST(Qsnr, MatchesTheDefinition) {
   EXPECT_DOUBLE_EQ(lowp::qsnr_db(reference, x), 10 * std::log10(30.0));
   EXPECT_EQ(lowp::qsnr_db(reference, reference), std::numeric_limits<double>::infinity());
   const std::vector<float> a{1, 2, 3, 4}, b{1, 2, 3, 5};
-  EXPECT_DOUBLE_EQ(lowp::qsnr_db(std::span<const float>(a), std::span<const float>(b)), 10 * std::log10(30.0));
+  EXPECT_DOUBLE_EQ(lowp::qsnr_db(std::span<const float>(a), std::span<const float>(b)),
+                   10 * std::log10(30.0));
   EXPECT_THROW((void)lowp::qsnr_db(reference, Eigen::VectorXd(3)), std::invalid_argument);
 }
 
@@ -65,7 +66,8 @@ TEST(BitExact, MatricesNameTheFirstMismatch) {
   EXPECT_THAT(message, ::testing::HasSubstr("(1, 2)"));
   EXPECT_THAT(message, ::testing::HasSubstr("5.5 (0|10000001|0110000)"));
   EXPECT_THAT(message, ::testing::HasSubstr("5 (0|10000001|0100000)"));
-  EXPECT_THAT(explain(BitExact(expected), Eigen::Matrix<lowp::bfloat16, 3, 2>()), ::testing::HasSubstr("3x2"));
+  EXPECT_THAT(explain(BitExact(expected), Eigen::Matrix<lowp::bfloat16, 3, 2>()),
+              ::testing::HasSubstr("3x2"));
   Eigen::MatrixXf f = Eigen::MatrixXf::Ones(2, 2), g = f;
   g(0, 1) = 1.0f + 1e-7f;
   EXPECT_THAT(explain(BitExact(f), g), ::testing::HasSubstr("(0, 1)"));

@@ -4,9 +4,6 @@
 // An adapter at the edge: needs GoogleMock, fmt and Eigen; nothing in the library includes it.
 #pragma once
 
-#include <gmock/gmock.h>
-
-#include <Eigen/Core>
 #include <bit>
 #include <cmath>
 #include <cstdint>
@@ -15,6 +12,9 @@
 #include <span>
 #include <string>
 #include <type_traits>
+
+#include <Eigen/Core>
+#include <gmock/gmock.h>
 
 #include "eigen.hpp"
 #include "error_metrics.hpp"
@@ -43,10 +43,16 @@ std::int64_t ulp_distance(A a, A b) {
   static_assert(testing_detail::is_minifloat<T>::value, "ulp_distance<T>: T must be a lowp minifloat type");
   using N = minifloat<typename T::format>;
   const N x = [&] {
-    if constexpr (std::is_arithmetic_v<A>) return N(a); else return N(static_cast<double>(a));
+    if constexpr (std::is_arithmetic_v<A>)
+      return N(a);
+    else
+      return N(static_cast<double>(a));
   }();
   const N y = [&] {
-    if constexpr (std::is_arithmetic_v<A>) return N(b); else return N(static_cast<double>(b));
+    if constexpr (std::is_arithmetic_v<A>)
+      return N(b);
+    else
+      return N(static_cast<double>(b));
   }();
   if (isnan(x) || isnan(y)) return std::numeric_limits<std::int64_t>::max();
   const std::int64_t d = testing_detail::ordinal(x) - testing_detail::ordinal(y);
@@ -67,7 +73,8 @@ std::string describe(S x) {
     return fmt::format("{} ({:01b}|{:08b}|{:023b})", x, bits >> 31, (bits >> 23) & 0xff, bits & 0x7fffff);
   } else if constexpr (std::is_same_v<S, double>) {
     const auto bits = std::bit_cast<std::uint64_t>(x);
-    return fmt::format("{} ({:01b}|{:011b}|{:052b})", x, bits >> 63, (bits >> 52) & 0x7ff, bits & 0xfffffffffffffull);
+    return fmt::format("{} ({:01b}|{:011b}|{:052b})", x, bits >> 63, (bits >> 52) & 0x7ff,
+                       bits & 0xfffffffffffffull);
   } else {
     return fmt::format("{}", x);
   }
@@ -90,12 +97,14 @@ constexpr bool is_eigen = std::is_base_of_v<Eigen::EigenBase<X>, X>;
 
 // Compares element by element with `equal(actual, expected)`; on the first mismatch explains where.
 template <class Actual, class Expected, class Equal>
-bool compare(const Actual& actual, const Expected& expected, Equal equal, ::testing::MatchResultListener* listener) {
+bool compare(const Actual& actual, const Expected& expected, Equal equal,
+             ::testing::MatchResultListener* listener) {
   if constexpr (is_eigen<Actual> || is_eigen<Expected>) {
-    static_assert(is_eigen<Actual> && is_eigen<Expected>, "compare a matrix with a matrix, a scalar with a scalar");
+    static_assert(is_eigen<Actual> && is_eigen<Expected>,
+                  "compare a matrix with a matrix, a scalar with a scalar");
     if (actual.rows() != expected.rows() || actual.cols() != expected.cols()) {
-      *listener << "which is " << actual.rows() << "x" << actual.cols() << ", expected " << expected.rows() << "x"
-                << expected.cols();
+      *listener << "which is " << actual.rows() << "x" << actual.cols() << ", expected " << expected.rows()
+                << "x" << expected.cols();
       return false;
     }
     const auto a = actual.eval();
@@ -103,8 +112,8 @@ bool compare(const Actual& actual, const Expected& expected, Equal equal, ::test
     for (Eigen::Index j = 0; j < a.cols(); ++j) {
       for (Eigen::Index i = 0; i < a.rows(); ++i) {
         if (!equal(a(i, j), e(i, j))) {
-          *listener << "whose first mismatch is at (" << i << ", " << j << "): " << describe(a(i, j)) << " vs expected "
-                    << describe(e(i, j));
+          *listener << "whose first mismatch is at (" << i << ", " << j << "): " << describe(a(i, j))
+                    << " vs expected " << describe(e(i, j));
           return false;
         }
       }
@@ -112,7 +121,8 @@ bool compare(const Actual& actual, const Expected& expected, Equal equal, ::test
     return true;
   } else {
     if (!equal(actual, static_cast<Actual>(expected))) {
-      *listener << "which is " << describe(actual) << " vs expected " << describe(static_cast<Actual>(expected));
+      *listener << "which is " << describe(actual) << " vs expected "
+                << describe(static_cast<Actual>(expected));
       return false;
     }
     return true;
@@ -125,7 +135,8 @@ class bit_exact_matcher {
   explicit bit_exact_matcher(Expected expected) : expected_(std::move(expected)) {}
   template <class Actual>
   bool MatchAndExplain(const Actual& actual, ::testing::MatchResultListener* listener) const {
-    return compare(actual, expected_, [](auto a, auto e) { return same_bits(a, e); }, listener);
+    return compare(
+        actual, expected_, [](auto a, auto e) { return same_bits(a, e); }, listener);
   }
   void DescribeTo(std::ostream* os) const { *os << "is bit-identical to the expected value"; }
   void DescribeNegationTo(std::ostream* os) const { *os << "differs in some bit from the expected value"; }
@@ -143,11 +154,17 @@ class within_ulps_matcher {
     const std::int64_t ulps = ulps_;
     return compare(
         actual, expected_,
-        [ulps](auto a, auto e) { return ulp_distance<T>(static_cast<double>(a), static_cast<double>(e)) <= ulps; },
+        [ulps](auto a, auto e) {
+          return ulp_distance<T>(static_cast<double>(a), static_cast<double>(e)) <= ulps;
+        },
         listener);
   }
-  void DescribeTo(std::ostream* os) const { *os << "is within " << ulps_ << " ULPs (of the format) of the expected value"; }
-  void DescribeNegationTo(std::ostream* os) const { *os << "is more than " << ulps_ << " ULPs from the expected value"; }
+  void DescribeTo(std::ostream* os) const {
+    *os << "is within " << ulps_ << " ULPs (of the format) of the expected value";
+  }
+  void DescribeNegationTo(std::ostream* os) const {
+    *os << "is more than " << ulps_ << " ULPs from the expected value";
+  }
 
  private:
   Expected expected_;
@@ -168,7 +185,8 @@ auto stored(const X& x) {
 // Matches when every bit agrees (scalars: float, double, any lowp scalar; or Eigen matrices of them).
 template <class Expected>
 auto BitExact(const Expected& expected) {
-  return ::testing::MakePolymorphicMatcher(detail::bit_exact_matcher<decltype(detail::stored(expected))>(detail::stored(expected)));
+  return ::testing::MakePolymorphicMatcher(
+      detail::bit_exact_matcher<decltype(detail::stored(expected))>(detail::stored(expected)));
 }
 
 // Matches when every element is within `ulps` steps of T's grid of the expected one.

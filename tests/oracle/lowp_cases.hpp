@@ -99,8 +99,8 @@ struct case_names {
 template <class T, class R, class O>
 using policy_t = lowp::with_overflow<lowp::with_rounding<T, R>, O>;
 
-// Calls f.template operator()<T with policy>(mpfr_oracle::rounding, mpfr_oracle::overflow) for all 12 deterministic
-// policies (six rounding modes x two overflow policies).
+// Calls f.template operator()<T with policy>(mpfr_oracle::rounding, mpfr_oracle::overflow) for all 12
+// deterministic policies (six rounding modes x two overflow policies).
 template <class T, class F>
 void for_each_policy(F&& f) {
   namespace r = lowp::rounding;

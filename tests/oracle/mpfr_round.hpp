@@ -28,16 +28,24 @@ enum class overflow { ieee, saturate };
 
 inline const char* name(rounding r) {
   switch (r) {
-    case rounding::nearest_even: return "nearest_even";
-    case rounding::nearest_away: return "nearest_away";
-    case rounding::toward_zero: return "toward_zero";
-    case rounding::upward: return "upward";
-    case rounding::downward: return "downward";
-    case rounding::to_odd: return "to_odd";
+    case rounding::nearest_even:
+      return "nearest_even";
+    case rounding::nearest_away:
+      return "nearest_away";
+    case rounding::toward_zero:
+      return "toward_zero";
+    case rounding::upward:
+      return "upward";
+    case rounding::downward:
+      return "downward";
+    case rounding::to_odd:
+      return "to_odd";
   }
   return "?";
 }
-inline const char* name(overflow o) { return o == overflow::ieee ? "ieee" : "saturate"; }
+inline const char* name(overflow o) {
+  return o == overflow::ieee ? "ieee" : "saturate";
+}
 
 // A format as the specification describes it (ExpBits, ManBits, Bias, encoding). Everything else is derived
 // here from those numbers, following API.md:
@@ -57,7 +65,9 @@ struct format {
   constexpr int bits() const { return (is_signed() ? 1 : 0) + exp_bits + man_bits; }
   constexpr std::uint32_t code_count() const { return std::uint32_t(1) << bits(); }
   constexpr int precision() const { return man_bits + 1; }
-  constexpr std::uint32_t sign_mask() const { return is_signed() ? std::uint32_t(1) << (exp_bits + man_bits) : 0; }
+  constexpr std::uint32_t sign_mask() const {
+    return is_signed() ? std::uint32_t(1) << (exp_bits + man_bits) : 0;
+  }
   constexpr std::uint32_t magnitude_mask() const { return (std::uint32_t(1) << (exp_bits + man_bits)) - 1; }
   constexpr std::uint32_t all_ones_field() const { return (std::uint32_t(1) << exp_bits) - 1; }
   constexpr bool has_inf() const { return enc == encoding::ieee; }
@@ -83,11 +93,16 @@ struct format {
   // The canonical quiet NaN (without the sign; fnuz's NaN *is* the sign bit).
   constexpr std::uint32_t nan_magnitude() const {
     switch (enc) {
-      case encoding::ieee: return (all_ones_field() << man_bits) | (std::uint32_t(1) << (man_bits - 1));
-      case encoding::fn: return magnitude_mask();
-      case encoding::fnuz: return sign_mask();
-      case encoding::unsigned_exponent: return magnitude_mask();
-      case encoding::finite: return 0;  // no NaN
+      case encoding::ieee:
+        return (all_ones_field() << man_bits) | (std::uint32_t(1) << (man_bits - 1));
+      case encoding::fn:
+        return magnitude_mask();
+      case encoding::fnuz:
+        return sign_mask();
+      case encoding::unsigned_exponent:
+        return magnitude_mask();
+      case encoding::finite:
+        return 0;  // no NaN
     }
     return 0;
   }
@@ -128,7 +143,8 @@ inline decoded decode(const format& f, std::uint32_t code) {
     case encoding::fnuz:
       if (code == f.sign_mask()) return nan();
       break;
-    case encoding::finite: break;
+    case encoding::finite:
+      break;
     case encoding::unsigned_exponent:
       if (code == f.magnitude_mask()) return nan();
       return decoded{decoded::number, false, std::ldexp(1.0, int(code) - f.bias)};
@@ -142,12 +158,12 @@ inline decoded decode(const format& f, std::uint32_t code) {
 // The expected result of one operation under one policy.
 struct expectation {
   enum kind_t {
-    code,         // exactly `value`
-    any_nan,      // the format's canonical NaN of either sign; for formats without NaN, a zero of either sign
-                  // (IEEE 754 6.3 leaves the sign of an operation's NaN unspecified, and API.md maps a NaN
-                  // into such formats to a zero whose sign follows the NaN's)
-    signed_nan,   // a NaN with a known sign (conversions): the canonical NaN with that sign; without NaN, the
-                  // zero of the opposite sign (ml_dtypes); fnuz and e8m0 have a single NaN code
+    code,        // exactly `value`
+    any_nan,     // the format's canonical NaN of either sign; for formats without NaN, a zero of either sign
+                 // (IEEE 754 6.3 leaves the sign of an operation's NaN unspecified, and API.md maps a NaN
+                 // into such formats to a zero whose sign follows the NaN's)
+    signed_nan,  // a NaN with a known sign (conversions): the canonical NaN with that sign; without NaN, the
+                 // zero of the opposite sign (ml_dtypes); fnuz and e8m0 have a single NaN code
   } kind;
   std::uint32_t value = 0;
   bool negative = false;
@@ -161,7 +177,8 @@ inline bool is_canonical_nan(const format& f, std::uint32_t code) {
 
 inline bool matches(const format& f, const expectation& e, std::uint32_t got) {
   switch (e.kind) {
-    case expectation::code: return got == e.value;
+    case expectation::code:
+      return got == e.value;
     case expectation::any_nan:
       if (!f.has_nan()) return (got & f.magnitude_mask()) == 0 && got < f.code_count();
       return is_canonical_nan(f, got);
@@ -177,7 +194,8 @@ inline std::string describe_code(const format& f, std::uint32_t code) {
   const decoded d = decode(f, code);
   char buffer[96];
   if (d.kind == decoded::nan) {
-    std::snprintf(buffer, sizeof buffer, "0x%0*" PRIx32 " (%snan)", (f.bits() + 3) / 4, code, d.negative ? "-" : "");
+    std::snprintf(buffer, sizeof buffer, "0x%0*" PRIx32 " (%snan)", (f.bits() + 3) / 4, code,
+                  d.negative ? "-" : "");
   } else {
     std::snprintf(buffer, sizeof buffer, "0x%0*" PRIx32 " (%.17g)", (f.bits() + 3) / 4, code, d.value);
   }
@@ -186,9 +204,12 @@ inline std::string describe_code(const format& f, std::uint32_t code) {
 
 inline std::string describe(const format& f, const expectation& e) {
   switch (e.kind) {
-    case expectation::code: return describe_code(f, e.value);
-    case expectation::any_nan: return f.has_nan() ? "canonical NaN (either sign)" : "+-0 (NaN substitute)";
-    case expectation::signed_nan: return std::string(e.negative ? "-" : "+") + "NaN (canonical/substitute)";
+    case expectation::code:
+      return describe_code(f, e.value);
+    case expectation::any_nan:
+      return f.has_nan() ? "canonical NaN (either sign)" : "+-0 (NaN substitute)";
+    case expectation::signed_nan:
+      return std::string(e.negative ? "-" : "+") + "NaN (canonical/substitute)";
   }
   return "?";
 }
@@ -198,8 +219,8 @@ inline std::string describe(const format& f, const expectation& e) {
 struct analysis {
   enum kind_t { nan, infinity, zero, finite } kind = nan;
   bool negative = false;
-  bool exact = false;       // |x| is the grid point lo
-  bool below_range = false; // e8m0 only: 0 < |x| < 2^emin (no zero and no subnormal below it)
+  bool exact = false;        // |x| is the grid point lo
+  bool below_range = false;  // e8m0 only: 0 < |x| < 2^emin (no zero and no subnormal below it)
   // |x| lies in [lo, hi), lo = k_lo * 2^(e_lo - M), hi its successor; mid = sign(|x| - (lo + hi)/2).
   std::uint32_t k_lo = 0, k_hi = 0;
   int e_lo = 0, e_hi = 0;
@@ -254,7 +275,7 @@ class rounder {
       return a;
     }
     const int e = e_x > f_.emin() ? e_x : f_.emin();
-    mpfr_abs(scaled_, x, MPFR_RNDN);               // exact
+    mpfr_abs(scaled_, x, MPFR_RNDN);                   // exact
     mpfr_mul_2si(scaled_, scaled_, M - e, MPFR_RNDN);  // exact: |x| in units of the quantum 2^(e - M)
     const unsigned long k = mpfr_get_ui(scaled_, MPFR_RNDD);
     mpfr_sub_ui(fraction_, scaled_, k, MPFR_RNDN);  // exact: k < 2^24 and the precision is ample
@@ -313,14 +334,16 @@ class rounder {
     const std::uint32_t away_code = f.has_inf() ? f.inf_magnitude() : f.has_nan() ? f.nan_magnitude() : max;
 
     switch (a.kind) {
-      case analysis::nan: return expectation{expectation::any_nan};
+      case analysis::nan:
+        return expectation{expectation::any_nan};
       case analysis::infinity:
         if (!f.is_signed() && a.negative) return invalid;
         return expectation{expectation::code, (saturate ? max : away_code) | sign};
       case analysis::zero:
         if (!f.is_signed()) return invalid;
         return expectation{expectation::code, f.has_negative_zero() ? sign : 0};
-      case analysis::finite: break;
+      case analysis::finite:
+        break;
     }
     if (!f.is_signed()) {
       if (a.negative) return invalid;
@@ -340,10 +363,16 @@ class rounder {
           // go up, as API.md decides.
           take_hi = a.mid > 0 || (a.mid == 0 && (a.k_lo & 1) != 0);
           break;
-        case rounding::nearest_away: take_hi = a.mid >= 0; break;
-        case rounding::toward_zero: take_hi = false; break;
+        case rounding::nearest_away:
+          take_hi = a.mid >= 0;
+          break;
+        case rounding::toward_zero:
+          take_hi = false;
+          break;
         case rounding::upward:
-        case rounding::downward: take_hi = magnitude_up_directed; break;
+        case rounding::downward:
+          take_hi = magnitude_up_directed;
+          break;
         case rounding::to_odd:
           // Truncate, then make the last significand bit 1 if inexact (Boldo-Melquiond): for one-bit
           // significands (e8m0) the truncated value already ends in 1.
@@ -360,11 +389,19 @@ class rounder {
       bool away = false;  // does the rounding direction point away from zero?
       switch (r) {
         case rounding::nearest_even:
-        case rounding::nearest_away: away = true; break;
+        case rounding::nearest_away:
+          away = true;
+          break;
         case rounding::toward_zero:
-        case rounding::to_odd: away = false; break;
-        case rounding::upward: away = !a.negative; break;
-        case rounding::downward: away = a.negative; break;
+        case rounding::to_odd:
+          away = false;
+          break;
+        case rounding::upward:
+          away = !a.negative;
+          break;
+        case rounding::downward:
+          away = a.negative;
+          break;
       }
       if (saturate || !away) return expectation{expectation::code, max | sign};
       return expectation{expectation::code, away_code | sign};

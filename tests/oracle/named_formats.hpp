@@ -4,8 +4,6 @@
 // these numbers against lowp's constants, and the hand-known max below against both.
 #pragma once
 
-#include <gtest/gtest.h>
-
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
@@ -14,6 +12,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include <lowp/float/minifloat.hpp>
 
@@ -24,11 +24,11 @@ namespace oracle {
 template <class T>
 struct named;  // spec: the plain description; known_max: the largest finite value as published
 
-#define ORACLE_NAMED(TYPE, EXP, MAN, BIAS, ENC, MAX)                                         \
-  template <>                                                                               \
-  struct named<lowp::TYPE> {                                                                \
-    static constexpr format_spec spec{#TYPE, EXP, MAN, BIAS, encoding_kind::ENC};           \
-    static constexpr double known_max = MAX;                                                \
+#define ORACLE_NAMED(TYPE, EXP, MAN, BIAS, ENC, MAX)                              \
+  template <>                                                                     \
+  struct named<lowp::TYPE> {                                                      \
+    static constexpr format_spec spec{#TYPE, EXP, MAN, BIAS, encoding_kind::ENC}; \
+    static constexpr double known_max = MAX;                                      \
   }
 
 ORACLE_NAMED(float8_e4m3fn, 4, 3, 7, fn, 448.0);
@@ -78,11 +78,16 @@ struct format_name {
 template <class R>
 constexpr round_mode mode_of() {
   namespace r = lowp::rounding;
-  if constexpr (std::is_same_v<R, r::nearest_even>) return round_mode::nearest_even;
-  else if constexpr (std::is_same_v<R, r::nearest_away>) return round_mode::nearest_away;
-  else if constexpr (std::is_same_v<R, r::toward_zero>) return round_mode::toward_zero;
-  else if constexpr (std::is_same_v<R, r::upward>) return round_mode::upward;
-  else if constexpr (std::is_same_v<R, r::downward>) return round_mode::downward;
+  if constexpr (std::is_same_v<R, r::nearest_even>)
+    return round_mode::nearest_even;
+  else if constexpr (std::is_same_v<R, r::nearest_away>)
+    return round_mode::nearest_away;
+  else if constexpr (std::is_same_v<R, r::toward_zero>)
+    return round_mode::toward_zero;
+  else if constexpr (std::is_same_v<R, r::upward>)
+    return round_mode::upward;
+  else if constexpr (std::is_same_v<R, r::downward>)
+    return round_mode::downward;
   else {
     static_assert(std::is_same_v<R, r::to_odd>, "not a deterministic rounding policy");
     return round_mode::to_odd;
@@ -126,7 +131,8 @@ inline std::filesystem::path vectors_dir() {
 #ifdef LOWP_VECTORS_DIR
   candidates.emplace_back(LOWP_VECTORS_DIR);
 #endif
-  if (const char* env = std::getenv("LOWP_VECTORS_DIR"); env != nullptr && *env != '\0') candidates.emplace_back(env);
+  if (const char* env = std::getenv("LOWP_VECTORS_DIR"); env != nullptr && *env != '\0')
+    candidates.emplace_back(env);
   std::vector<fs::path> roots;
 #ifdef LOWP_SOURCE_DIR
   roots.emplace_back(LOWP_SOURCE_DIR);

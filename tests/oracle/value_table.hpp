@@ -36,16 +36,24 @@ enum class overflow_mode { ieee, saturate };
 
 inline const char* name_of(round_mode mode) {
   switch (mode) {
-    case round_mode::nearest_even: return "nearest_even";
-    case round_mode::nearest_away: return "nearest_away";
-    case round_mode::toward_zero: return "toward_zero";
-    case round_mode::upward: return "upward";
-    case round_mode::downward: return "downward";
-    case round_mode::to_odd: return "to_odd";
+    case round_mode::nearest_even:
+      return "nearest_even";
+    case round_mode::nearest_away:
+      return "nearest_away";
+    case round_mode::toward_zero:
+      return "toward_zero";
+    case round_mode::upward:
+      return "upward";
+    case round_mode::downward:
+      return "downward";
+    case round_mode::to_odd:
+      return "to_odd";
   }
   return "?";
 }
-inline const char* name_of(overflow_mode mode) { return mode == overflow_mode::ieee ? "ieee" : "saturate"; }
+inline const char* name_of(overflow_mode mode) {
+  return mode == overflow_mode::ieee ? "ieee" : "saturate";
+}
 
 struct format_spec {
   const char* name;
@@ -83,9 +91,11 @@ class value_table {
       if (values_[code] == 0.0 && std::signbit(values_[code])) continue;
       sorted_.push_back({values_[code], code});
     }
-    std::sort(sorted_.begin(), sorted_.end(), [](const entry& a, const entry& b) { return a.value < b.value; });
+    std::sort(sorted_.begin(), sorted_.end(),
+              [](const entry& a, const entry& b) { return a.value < b.value; });
     for (std::size_t i = 1; i < sorted_.size(); ++i) {
-      if (!(sorted_[i - 1].value < sorted_[i].value)) throw std::logic_error("oracle: two codes share a value");
+      if (!(sorted_[i - 1].value < sorted_[i].value))
+        throw std::logic_error("oracle: two codes share a value");
     }
     const entry& largest = sorted_.back();
     max_ = largest.value;
@@ -147,10 +157,14 @@ class value_table {
       case encoding_kind::ieee:
         return (exponent_all_ones() << spec_.man_bits) | (std::uint32_t(1) << (spec_.man_bits - 1)) |
                (negative ? sign_mask_ : 0);
-      case encoding_kind::fn: return magnitude_mask() | (negative ? sign_mask_ : 0);
-      case encoding_kind::fnuz: return sign_mask_;
-      case encoding_kind::unsigned_exponent: return code_count() - 1;
-      case encoding_kind::finite: break;
+      case encoding_kind::fn:
+        return magnitude_mask() | (negative ? sign_mask_ : 0);
+      case encoding_kind::fnuz:
+        return sign_mask_;
+      case encoding_kind::unsigned_exponent:
+        return code_count() - 1;
+      case encoding_kind::finite:
+        break;
     }
     throw std::logic_error("oracle: format has no NaN");
   }
@@ -184,20 +198,24 @@ class value_table {
       case encoding_kind::ieee:
         if (field == exponent_all_ones()) return fraction == 0 ? code_class::infinity : code_class::nan;
         return code_class::finite;
-      case encoding_kind::fn: return magnitude == magnitude_mask() ? code_class::nan : code_class::finite;
-      case encoding_kind::fnuz: return code == sign_mask_ ? code_class::nan : code_class::finite;
-      case encoding_kind::finite: return code_class::finite;
-      case encoding_kind::unsigned_exponent: return code == magnitude_mask() ? code_class::nan : code_class::finite;
+      case encoding_kind::fn:
+        return magnitude == magnitude_mask() ? code_class::nan : code_class::finite;
+      case encoding_kind::fnuz:
+        return code == sign_mask_ ? code_class::nan : code_class::finite;
+      case encoding_kind::finite:
+        return code_class::finite;
+      case encoding_kind::unsigned_exponent:
+        return code == magnitude_mask() ? code_class::nan : code_class::finite;
     }
     return code_class::finite;
   }
 
   double compute_value(std::uint32_t code, code_class kind) const {
     const bool negative = (code & sign_mask_) != 0;
-    if (kind == code_class::nan) return negative ? -std::numeric_limits<double>::quiet_NaN()
-                                                 : std::numeric_limits<double>::quiet_NaN();
-    if (kind == code_class::infinity) return negative ? -std::numeric_limits<double>::infinity()
-                                                      : std::numeric_limits<double>::infinity();
+    if (kind == code_class::nan)
+      return negative ? -std::numeric_limits<double>::quiet_NaN() : std::numeric_limits<double>::quiet_NaN();
+    if (kind == code_class::infinity)
+      return negative ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
     const std::uint32_t magnitude = code & magnitude_mask();
     double v;
     if (spec_.enc == encoding_kind::unsigned_exponent) {
@@ -282,10 +300,18 @@ inline std::uint32_t reference_round(const value_table& t, double x, round_mode 
         }
         break;
       }
-      case round_mode::toward_zero: overflows = false; break;
-      case round_mode::upward: overflows = !negative; break;
-      case round_mode::downward: overflows = negative; break;
-      case round_mode::to_odd: overflows = false; break;
+      case round_mode::toward_zero:
+        overflows = false;
+        break;
+      case round_mode::upward:
+        overflows = !negative;
+        break;
+      case round_mode::downward:
+        overflows = negative;
+        break;
+      case round_mode::to_odd:
+        overflows = false;
+        break;
     }
     if (!overflows || saturate) return t.max_code(negative);
     return t.overflow_code(negative);
@@ -308,9 +334,15 @@ inline std::uint32_t reference_round(const value_table& t, double x, round_mode 
     const value_table::entry& nearer_zero = x > 0 ? lo : hi;
     const value_table::entry& farther_from_zero = x > 0 ? hi : lo;
     switch (mode) {
-      case round_mode::downward: result = lo; break;
-      case round_mode::upward: result = hi; break;
-      case round_mode::toward_zero: result = nearer_zero; break;
+      case round_mode::downward:
+        result = lo;
+        break;
+      case round_mode::upward:
+        result = hi;
+        break;
+      case round_mode::toward_zero:
+        result = nearer_zero;
+        break;
       case round_mode::nearest_even:
       case round_mode::nearest_away:
         if (x < midpoint) {

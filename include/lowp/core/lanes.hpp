@@ -149,8 +149,8 @@ inline void store_narrowed(Narrow* target, L lanes, std::index_sequence<I...>) {
   typedef std::uint8_t bytes __attribute__((vector_size(sizeof(L))));
   typedef std::uint8_t narrow_bytes __attribute__((vector_size(sizeof(L) / wide * narrow)));
   // Little-endian: the low bytes of lane j start at byte j * wide.
-  const narrow_bytes narrowed =
-      __builtin_shufflevector((bytes)lanes, (bytes)lanes, static_cast<int>(I / narrow * wide + I % narrow)...);
+  const narrow_bytes narrowed = __builtin_shufflevector((bytes)lanes, (bytes)lanes,
+                                                        static_cast<int>(I / narrow * wide + I % narrow)...);
   std::memcpy(target, &narrowed, sizeof narrowed);
 }
 
@@ -171,7 +171,8 @@ inline L widen_part(L packed, std::index_sequence<I...>) {
   // I % wide < narrow, else zero (index sizeof(L) is the first byte of `zero`).
   return (L)__builtin_shufflevector(
       source, zero,
-      static_cast<int>(I % wide < narrow ? Part * lane_count<L> * narrow + I / wide * narrow + I % wide : sizeof(L))...);
+      static_cast<int>(I % wide < narrow ? Part * lane_count<L> * narrow + I / wide * narrow + I % wide
+                                         : sizeof(L))...);
 }
 
 // `packed` holds sizeof(L) bytes of consecutive Narrow values (wide / narrow groups of lane_count<L>);
@@ -195,7 +196,8 @@ inline L widen_part(L packed) {
   static_assert(Part < sizeof(lane_element_t<L>) / sizeof(Narrow), "widen_part: no such part");
   typedef Narrow narrow_lanes __attribute__((vector_size(sizeof(Narrow) * lane_count<L>)));
   narrow_lanes narrowed;
-  std::memcpy(&narrowed, reinterpret_cast<const unsigned char*>(&packed) + Part * sizeof narrowed, sizeof narrowed);
+  std::memcpy(&narrowed, reinterpret_cast<const unsigned char*>(&packed) + Part * sizeof narrowed,
+              sizeof narrowed);
   return __builtin_convertvector(narrowed, L);
 }
 #endif

@@ -39,13 +39,16 @@ inline double add_odd(double a, double b) noexcept {
 }
 
 // a * b for operands of at most 26 significant bits each: exact in binary64, nothing to do.
-inline double multiply_exact(double a, double b) noexcept { return a * b; }
+inline double multiply_exact(double a, double b) noexcept {
+  return a * b;
+}
 
 // a / b, odd: the remainder a - q*b is exact with one fma.
 inline double divide_odd(double a, double b) noexcept {
   const double q = a / b;
   if (!std::isfinite(q) || q == 0.0) {
-    if (q == 0.0 && a != 0.0 && std::isfinite(b)) return make_odd(q, true, std::signbit(a) == std::signbit(b));
+    if (q == 0.0 && a != 0.0 && std::isfinite(b))
+      return make_odd(q, true, std::signbit(a) == std::signbit(b));
     return q;
   }
   const double remainder = std::fma(-q, b, a);
@@ -62,6 +65,8 @@ inline double sqrt_odd(double a) noexcept {
 }
 
 // a * b + c with one rounding to odd: the product is exact (narrow operands), so only the sum rounds.
-inline double fma_odd(double a, double b, double c) noexcept { return add_odd(a * b, c); }
+inline double fma_odd(double a, double b, double c) noexcept {
+  return add_odd(a * b, c);
+}
 
 }  // namespace lowp::core

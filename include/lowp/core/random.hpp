@@ -20,8 +20,9 @@ constexpr philox_block philox4x32_10(philox_block counter, std::uint64_t key) {
   for (int round = 0; round < 10; ++round) {
     const std::uint64_t product0 = std::uint64_t(multiplier0) * counter[0];
     const std::uint64_t product1 = std::uint64_t(multiplier1) * counter[2];
-    counter = {static_cast<std::uint32_t>(product1 >> 32) ^ counter[1] ^ key0, static_cast<std::uint32_t>(product1),
-               static_cast<std::uint32_t>(product0 >> 32) ^ counter[3] ^ key1, static_cast<std::uint32_t>(product0)};
+    counter = {
+        static_cast<std::uint32_t>(product1 >> 32) ^ counter[1] ^ key0, static_cast<std::uint32_t>(product1),
+        static_cast<std::uint32_t>(product0 >> 32) ^ counter[3] ^ key1, static_cast<std::uint32_t>(product0)};
     key0 += weyl0;
     key1 += weyl1;
   }
@@ -37,7 +38,9 @@ class sr_stream {
   constexpr explicit sr_stream(std::uint64_t seed = 0, std::uint64_t stream_id = 0) noexcept
       : seed_(seed), stream_id_(stream_id) {}
 
-  constexpr void reseed(std::uint64_t seed, std::uint64_t stream_id = 0) noexcept { *this = sr_stream(seed, stream_id); }
+  constexpr void reseed(std::uint64_t seed, std::uint64_t stream_id = 0) noexcept {
+    *this = sr_stream(seed, stream_id);
+  }
 
   constexpr std::uint32_t next_u32() noexcept {
     if (used_ == 4) refill();
@@ -62,9 +65,10 @@ class sr_stream {
     next_block_ = index;
   }
   constexpr core::philox_block block(std::uint64_t index) const noexcept {
-    return core::philox4x32_10({static_cast<std::uint32_t>(index), static_cast<std::uint32_t>(index >> 32),
-                                static_cast<std::uint32_t>(stream_id_), static_cast<std::uint32_t>(stream_id_ >> 32)},
-                               seed_);
+    return core::philox4x32_10(
+        {static_cast<std::uint32_t>(index), static_cast<std::uint32_t>(index >> 32),
+         static_cast<std::uint32_t>(stream_id_), static_cast<std::uint32_t>(stream_id_ >> 32)},
+        seed_);
   }
 
   constexpr std::uint64_t seed() const noexcept { return seed_; }
@@ -92,6 +96,8 @@ inline sr_stream& thread_stream() noexcept {
 }  // namespace core
 
 // Resets the calling thread's stream completely: same seed + same sequence of operations => same bits.
-inline void seed_stochastic_rounding(std::uint64_t seed) noexcept { core::thread_stream().reseed(seed); }
+inline void seed_stochastic_rounding(std::uint64_t seed) noexcept {
+  core::thread_stream().reseed(seed);
+}
 
 }  // namespace lowp

@@ -131,7 +131,8 @@ constexpr L round_to_format(L source_bits, [[maybe_unused]] L random) {
   const auto overflows = overflow_magnitude > U(Format::max_code);
   constexpr bool saturating = std::is_same_v<Overflow, overflow::saturate>;
   L away;  // 1 where rounding points away from zero, so IEEE overflow goes to Inf rather than max
-  if constexpr (std::is_same_v<Rounding, rounding::toward_zero> || std::is_same_v<Rounding, rounding::to_odd>) {
+  if constexpr (std::is_same_v<Rounding, rounding::toward_zero> ||
+                std::is_same_v<Rounding, rounding::to_odd>) {
     away = zero;
   } else if constexpr (std::is_same_v<Rounding, rounding::upward>) {
     away = one - negative;
@@ -144,7 +145,8 @@ constexpr L round_to_format(L source_bits, [[maybe_unused]] L random) {
   if constexpr (saturating) {
     magnitude = select(overflows, max_code, magnitude);
   } else {
-    magnitude = select(overflows, select(away == one, splat<L>(U(Format::overflow_code)), max_code), magnitude);
+    magnitude =
+        select(overflows, select(away == one, splat<L>(U(Format::overflow_code)), max_code), magnitude);
   }
 
   // Specials of the source.
@@ -181,7 +183,8 @@ constexpr L decode_format(L code) {
   constexpr int W = sizeof(U) * 8;
   constexpr int SM = binary::mantissa_bits;
   constexpr int M = Format::mantissa_bits;
-  constexpr U magnitude_mask = Format::is_signed ? (U(1) << (Format::bits - 1)) - 1 : (U(1) << Format::bits) - 1;
+  constexpr U magnitude_mask =
+      Format::is_signed ? (U(1) << (Format::bits - 1)) - 1 : (U(1) << Format::bits) - 1;
   // Exponent field 1 (or 0 without subnormals) is emin.
   constexpr int field_of_emin = Format::has_subnormals ? 1 : 0;
   static_assert(fits_lanes_of<Format, Target>, "the format reaches below the target's normal range");

@@ -20,7 +20,8 @@ struct to_odd {};        // inexact results take the neighbour with an odd last 
 // precision and the sum is truncated; the remainder beyond B bits is ignored, which biases small B.
 template <int RandomBits = 0>
 struct stochastic {
-  static_assert(RandomBits >= 0 && RandomBits <= 31, "stochastic<B>: B must be 0 (exact) or 1..31 random bits");
+  static_assert(RandomBits >= 0 && RandomBits <= 31,
+                "stochastic<B>: B must be 0 (exact) or 1..31 random bits");
   static constexpr int random_bits = RandomBits;
 };
 

@@ -23,7 +23,8 @@ std::string shortest_decimal(double value, RoundsBack rounds_back) {
   // At each length try the nearest decimal and its two neighbours in the last digit: next to a power of
   // two the interval that rounds back is lopsided, so the nearest may miss while a neighbour fits.
   for (int digits = 1; digits <= 17; ++digits) {
-    const auto nearest = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::scientific, digits - 1);
+    const auto nearest =
+        std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::scientific, digits - 1);
     // buffer holds d.ddd...e+XX: read the digits as an integer and the decimal exponent.
     long long mantissa = 0;
     const char* p = buffer;
@@ -43,7 +44,8 @@ std::string shortest_decimal(double value, RoundsBack rounds_back) {
       if (negative) *end++ = '-';
       // A 64-bit mantissa, 'e' and an exponent always fit; the checks keep GCC's -Wstringop-overflow
       // from reasoning about a failed to_chars (which returns the buffer's end).
-      const auto mantissa_end = std::to_chars(end, candidate_text + sizeof candidate_text - 8, candidate_mantissa);
+      const auto mantissa_end =
+          std::to_chars(end, candidate_text + sizeof candidate_text - 8, candidate_mantissa);
       if (mantissa_end.ec != std::errc{}) continue;
       end = mantissa_end.ptr;
       *end++ = 'e';
@@ -56,7 +58,8 @@ std::string shortest_decimal(double value, RoundsBack rounds_back) {
       }
     }
     if (found) {
-      const auto result = std::to_chars(buffer, buffer + sizeof buffer, best, std::chars_format::general, digits);
+      const auto result =
+          std::to_chars(buffer, buffer + sizeof buffer, best, std::chars_format::general, digits);
       return std::string(buffer, result.ptr);
     }
   }

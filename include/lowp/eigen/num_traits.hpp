@@ -1,8 +1,9 @@
 // Eigen::NumTraits and ScalarBinaryOpTraits for minifloats: what makes Matrix<lowp::bfloat16, ...> work.
 #pragma once
 
-#include <Eigen/Core>
 #include <limits>
+
+#include <Eigen/Core>
 
 #include "../float/minifloat.hpp"
 

@@ -14,7 +14,6 @@
 // innocuous when 24 >= 2p + 2).
 #pragma once
 
-#include <Eigen/Core>
 #include <algorithm>
 #include <bit>
 #include <cstdint>
@@ -23,6 +22,8 @@
 #include <type_traits>
 #include <utility>
 #include <vector>
+
+#include <Eigen/Core>
 
 #include "../core/lanes.hpp"
 #include "../core/round_float_value.hpp"
@@ -57,7 +58,8 @@ void product_reference(Index rows, Index cols, Index depth, LhsAt lhs, RhsAt rhs
 #if LOWP_HAS_VECTOR_EXTENSIONS
 // One row of C over Vectors * lanes columns: acc = round(acc + round(a * b)) for k = 0..depth-1.
 template <class T, int Vectors>
-inline void product_row_panel(const float* a_row, const float* b_panel, Index b_stride, Index depth, float* out) {
+inline void product_row_panel(const float* a_row, const float* b_panel, Index b_stride, Index depth,
+                              float* out) {
   using FL = core::f32_lanes;
   using L = core::u32_lanes;
   using F = typename T::format;
@@ -78,7 +80,8 @@ inline void product_row_panel(const float* a_row, const float* b_panel, Index b_
       (step(V), ...);
     }
     std::memcpy(out, acc, sizeof acc);
-  }(std::make_integer_sequence<int, Vectors>{});
+  }
+  (std::make_integer_sequence<int, Vectors>{});
 }
 
 template <class T, class LhsAt, class RhsAt, class ResAt>
@@ -87,7 +90,8 @@ void product_fast(Index rows, Index cols, Index depth, LhsAt lhs, RhsAt rhs, Res
   constexpr int panel_vectors = 4;  // independent accumulators hide the rounding latency
   const Index padded = (cols + N - 1) / N * N;
   // Decode once: A row-major, B row-major with padded rows (the padding lanes compute zeros, discarded).
-  std::vector<float> a(static_cast<std::size_t>(rows * depth)), b(static_cast<std::size_t>(depth * padded), 0.0f);
+  std::vector<float> a(static_cast<std::size_t>(rows * depth)),
+      b(static_cast<std::size_t>(depth * padded), 0.0f);
   for (Index i = 0; i < rows; ++i)
     for (Index k = 0; k < depth; ++k) a[i * depth + k] = static_cast<float>(lhs(i, k));
   for (Index k = 0; k < depth; ++k)
@@ -102,10 +106,18 @@ void product_fast(Index rows, Index cols, Index depth, LhsAt lhs, RhsAt rhs, Res
       const float* a_row = a.data() + i * depth;
       const float* b_panel = b.data() + j0;
       switch (vectors) {
-        case 4: product_row_panel<T, 4>(a_row, b_panel, padded, depth, out); break;
-        case 3: product_row_panel<T, 3>(a_row, b_panel, padded, depth, out); break;
-        case 2: product_row_panel<T, 2>(a_row, b_panel, padded, depth, out); break;
-        default: product_row_panel<T, 1>(a_row, b_panel, padded, depth, out); break;
+        case 4:
+          product_row_panel<T, 4>(a_row, b_panel, padded, depth, out);
+          break;
+        case 3:
+          product_row_panel<T, 3>(a_row, b_panel, padded, depth, out);
+          break;
+        case 2:
+          product_row_panel<T, 2>(a_row, b_panel, padded, depth, out);
+          break;
+        default:
+          product_row_panel<T, 1>(a_row, b_panel, padded, depth, out);
+          break;
       }
       // C = C + alpha * s. With alpha = 1 and C = +0 (what C = A * B does) that is exactly s, since s is
       // never -0 here (sums from +0 round to nearest); skip the two roundings, convert with SIMD.
@@ -135,15 +147,16 @@ void product(Index rows, Index cols, Index depth, LhsAt lhs, RhsAt rhs, ResAt re
 namespace Eigen::internal {
 
 // GEMM with a column-major result (Eigen maps a row-major result onto this by transposition).
-template <typename Index, class F, class R, class O, int LhsStorageOrder, bool ConjugateLhs, int RhsStorageOrder,
-          bool ConjugateRhs, int ResInnerStride>
+template <typename Index, class F, class R, class O, int LhsStorageOrder, bool ConjugateLhs,
+          int RhsStorageOrder, bool ConjugateRhs, int ResInnerStride>
 struct general_matrix_matrix_product<Index, lowp::minifloat<F, R, O>, LhsStorageOrder, ConjugateLhs,
-                                     lowp::minifloat<F, R, O>, RhsStorageOrder, ConjugateRhs, ColMajor, ResInnerStride> {
+                                     lowp::minifloat<F, R, O>, RhsStorageOrder, ConjugateRhs, ColMajor,
+                                     ResInnerStride> {
   using T = lowp::minifloat<F, R, O>;
   using Traits = gebp_traits<T, T>;  // Eigen's gemm_functor sizes its blocking from these
-  static void run(Index rows, Index cols, Index depth, const T* lhs, Index lhs_stride, const T* rhs, Index rhs_stride,
-                  T* res, Index res_increment, Index res_stride, T alpha, level3_blocking<T, T>& /*blocking*/,
-                  GemmParallelInfo<Index>* /*info*/ = nullptr) {
+  static void run(Index rows, Index cols, Index depth, const T* lhs, Index lhs_stride, const T* rhs,
+                  Index rhs_stride, T* res, Index res_increment, Index res_stride, T alpha,
+                  level3_blocking<T, T>& /*blocking*/, GemmParallelInfo<Index>* /*info*/ = nullptr) {
     auto lhs_at = [=](Index i, Index k) {
       return LhsStorageOrder == ColMajor ? lhs[i + k * lhs_stride] : lhs[i * lhs_stride + k];
     };
@@ -156,20 +169,20 @@ struct general_matrix_matrix_product<Index, lowp::minifloat<F, R, O>, LhsStorage
 };
 
 // GEMV: res += alpha * lhs * rhs, one specialisation per storage order (Eigen's own are per order).
-template <typename Index, class F, class R, class O, typename LhsMapper, bool ConjugateLhs, typename RhsMapper,
-          bool ConjugateRhs, int Version>
+template <typename Index, class F, class R, class O, typename LhsMapper, bool ConjugateLhs,
+          typename RhsMapper, bool ConjugateRhs, int Version>
 struct general_matrix_vector_product<Index, lowp::minifloat<F, R, O>, LhsMapper, ColMajor, ConjugateLhs,
                                      lowp::minifloat<F, R, O>, RhsMapper, ConjugateRhs, Version> {
   using T = lowp::minifloat<F, R, O>;
-  static void run(Index rows, Index cols, const LhsMapper& lhs, const RhsMapper& rhs, T* res, Index res_increment,
-                  T alpha) {
+  static void run(Index rows, Index cols, const LhsMapper& lhs, const RhsMapper& rhs, T* res,
+                  Index res_increment, T alpha) {
     lowp::eigen_detail::product_reference(
         rows, 1, cols, [&](Index i, Index k) { return lhs(i, k); }, [&](Index k, Index) { return rhs(k, 0); },
         [=](Index i, Index) -> T& { return res[i * res_increment]; }, alpha);
   }
 };
-template <typename Index, class F, class R, class O, typename LhsMapper, bool ConjugateLhs, typename RhsMapper,
-          bool ConjugateRhs, int Version>
+template <typename Index, class F, class R, class O, typename LhsMapper, bool ConjugateLhs,
+          typename RhsMapper, bool ConjugateRhs, int Version>
 struct general_matrix_vector_product<Index, lowp::minifloat<F, R, O>, LhsMapper, RowMajor, ConjugateLhs,
                                      lowp::minifloat<F, R, O>, RhsMapper, ConjugateRhs, Version>
     : general_matrix_vector_product<Index, lowp::minifloat<F, R, O>, LhsMapper, ColMajor, ConjugateLhs,
@@ -177,21 +190,22 @@ struct general_matrix_vector_product<Index, lowp::minifloat<F, R, O>, LhsMapper,
 
 // sum() (and through it dot(), squaredNorm(), norm() and coefficient-based products): sequential from +0.
 template <class F, class R, class O, class Evaluator>
-struct redux_impl<scalar_sum_op<lowp::minifloat<F, R, O>, lowp::minifloat<F, R, O>>, Evaluator, DefaultTraversal,
-                  NoUnrolling> {
+struct redux_impl<scalar_sum_op<lowp::minifloat<F, R, O>, lowp::minifloat<F, R, O>>, Evaluator,
+                  DefaultTraversal, NoUnrolling> {
   using Scalar = lowp::minifloat<F, R, O>;
   template <typename XprType>
   static Scalar run(const Evaluator& eval, const scalar_sum_op<Scalar, Scalar>&, const XprType& xpr) {
     Scalar sum(0);
     for (Index outer = 0; outer < xpr.outerSize(); ++outer)
-      for (Index inner = 0; inner < xpr.innerSize(); ++inner) sum = sum + eval.coeffByOuterInner(outer, inner);
+      for (Index inner = 0; inner < xpr.innerSize(); ++inner)
+        sum = sum + eval.coeffByOuterInner(outer, inner);
     return sum;
   }
 };
 template <class F, class R, class O, class Evaluator>
-struct redux_impl<scalar_sum_op<lowp::minifloat<F, R, O>, lowp::minifloat<F, R, O>>, Evaluator, DefaultTraversal,
-                  CompleteUnrolling>
-    : redux_impl<scalar_sum_op<lowp::minifloat<F, R, O>, lowp::minifloat<F, R, O>>, Evaluator, DefaultTraversal,
-                 NoUnrolling> {};
+struct redux_impl<scalar_sum_op<lowp::minifloat<F, R, O>, lowp::minifloat<F, R, O>>, Evaluator,
+                  DefaultTraversal, CompleteUnrolling>
+    : redux_impl<scalar_sum_op<lowp::minifloat<F, R, O>, lowp::minifloat<F, R, O>>, Evaluator,
+                 DefaultTraversal, NoUnrolling> {};
 
 }  // namespace Eigen::internal

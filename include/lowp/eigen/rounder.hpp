@@ -2,10 +2,11 @@
 // double expression. Lazy: it composes with the rest of the expression and rounds coefficient by coefficient.
 #pragma once
 
-#include <Eigen/Core>
 #include <bit>
 #include <cstdint>
 #include <type_traits>
+
+#include <Eigen/Core>
 
 #include "../core/random.hpp"
 #include "../core/round_to_format.hpp"
@@ -38,13 +39,15 @@ auto round_to(const Eigen::MatrixBase<Derived>& x, sr_stream& stream) {
                 "round_to<T>(expression, stream): the expression must be of float or double");
   using Bits = typename core::ieee_binary<Scalar>::bits_type;
   using Plain = typename Derived::PlainObject;
-  const std::uint64_t first_block = stream.take_blocks(detail::blocks_for<Bits>(static_cast<std::size_t>(x.size())));
-  return Plain::NullaryExpr(x.rows(), x.cols(),
-                            [values = Plain(x.derived()), generator = stream, first_block](Eigen::Index i, Eigen::Index j) {
-                              const auto index = static_cast<std::size_t>(i + j * values.rows());
-                              const Bits random = detail::random_word<Bits>(generator, first_block, index);
-                              return detail::round_with_random<T, Scalar>(values(i, j), random);
-                            });
+  const std::uint64_t first_block =
+      stream.take_blocks(detail::blocks_for<Bits>(static_cast<std::size_t>(x.size())));
+  return Plain::NullaryExpr(
+      x.rows(), x.cols(),
+      [values = Plain(x.derived()), generator = stream, first_block](Eigen::Index i, Eigen::Index j) {
+        const auto index = static_cast<std::size_t>(i + j * values.rows());
+        const Bits random = detail::random_word<Bits>(generator, first_block, index);
+        return detail::round_with_random<T, Scalar>(values(i, j), random);
+      });
 }
 
 }  // namespace lowp

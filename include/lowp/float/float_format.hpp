@@ -20,7 +20,8 @@ enum class encoding {
 namespace detail {
 template <int Bits>
 using smallest_unsigned_t =
-    std::conditional_t<(Bits <= 8), std::uint8_t, std::conditional_t<(Bits <= 16), std::uint16_t, std::uint32_t>>;
+    std::conditional_t<(Bits <= 8), std::uint8_t,
+                       std::conditional_t<(Bits <= 16), std::uint16_t, std::uint32_t>>;
 
 constexpr double power_of_two(int exponent) {
   double result = 1.0;
@@ -50,7 +51,8 @@ struct float_format {
   static_assert(Enc != encoding::unsigned_exponent || ManBits == 0,
                 "float_format: unsigned_exponent formats have no mantissa (ManBits = 0)");
 
-  using storage_type = detail::smallest_unsigned_t<(Enc == encoding::unsigned_exponent ? 0 : 1) + ExpBits + ManBits>;
+  using storage_type =
+      detail::smallest_unsigned_t<(Enc == encoding::unsigned_exponent ? 0 : 1) + ExpBits + ManBits>;
 
   static constexpr encoding enc = Enc;
   static constexpr bool is_signed = Enc != encoding::unsigned_exponent;
@@ -74,16 +76,17 @@ struct float_format {
   static constexpr std::uint32_t magnitude_mask = (std::uint32_t(1) << (ExpBits + ManBits)) - 1;
   static constexpr std::uint32_t sign_mask = is_signed ? std::uint32_t(1) << (ExpBits + ManBits) : 0;
   // Codes of the largest finite magnitude, of an overflow away from zero, and of the quiet NaN.
-  static constexpr std::uint32_t max_code =
-      Enc == encoding::ieee ? (std::uint32_t(max_field) << ManBits) - 1
-      : Enc == encoding::fn || Enc == encoding::unsigned_exponent ? magnitude_mask - 1
-                                                                   : magnitude_mask;
-  static constexpr std::uint32_t infinity_code = std::uint32_t(max_field) << ManBits;  // meaningful if has_inf
+  static constexpr std::uint32_t max_code = Enc == encoding::ieee ? (std::uint32_t(max_field) << ManBits) - 1
+                                            : Enc == encoding::fn || Enc == encoding::unsigned_exponent
+                                                ? magnitude_mask - 1
+                                                : magnitude_mask;
+  static constexpr std::uint32_t infinity_code = std::uint32_t(max_field)
+                                                 << ManBits;  // meaningful if has_inf
   static constexpr std::uint32_t nan_code =
       Enc == encoding::ieee ? infinity_code | (std::uint32_t(1) << (ManBits - 1))
       : Enc == encoding::fn || Enc == encoding::unsigned_exponent ? magnitude_mask
-      : Enc == encoding::fnuz ? sign_mask
-                              : 0;
+      : Enc == encoding::fnuz                                     ? sign_mask
+                                                                  : 0;
   static constexpr std::uint32_t overflow_code = has_inf ? infinity_code : has_nan ? nan_code : max_code;
   // ml_dtypes: NaN into a format without NaN gives the zero of the opposite sign.
   static constexpr bool nan_flips_sign = !has_nan;
@@ -92,12 +95,15 @@ struct float_format {
                 "float_format: Bias puts values outside float's range; every value must be exactly a float");
 
   static constexpr double max() {
-    const std::uint32_t significand = (max_code & ((std::uint32_t(1) << ManBits) - 1)) | (std::uint32_t(1) << ManBits);
+    const std::uint32_t significand =
+        (max_code & ((std::uint32_t(1) << ManBits) - 1)) | (std::uint32_t(1) << ManBits);
     return double(significand) * detail::power_of_two(emax - ManBits);
   }
   static constexpr double lowest() { return is_signed ? -max() : min_normal(); }
   static constexpr double min_normal() { return detail::power_of_two(emin); }
-  static constexpr double min_subnormal() { return detail::power_of_two(has_subnormals ? emin - ManBits : emin); }
+  static constexpr double min_subnormal() {
+    return detail::power_of_two(has_subnormals ? emin - ManBits : emin);
+  }
   static constexpr double epsilon() { return detail::power_of_two(-ManBits); }
 };
 

@@ -10,9 +10,9 @@
 
 namespace lowp {
 
-#define LOWP_MINIFLOAT_UNARY(name)                                   \
-  template <class F, class R, class O>                               \
-  minifloat<F, R, O> name(minifloat<F, R, O> x) noexcept {           \
+#define LOWP_MINIFLOAT_UNARY(name)                                            \
+  template <class F, class R, class O>                                        \
+  minifloat<F, R, O> name(minifloat<F, R, O> x) noexcept {                    \
     return minifloat<F, R, O>::round_from(std::name(static_cast<double>(x))); \
   }
 LOWP_MINIFLOAT_UNARY(exp)

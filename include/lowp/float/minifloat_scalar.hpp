@@ -30,7 +30,8 @@ constexpr double integer_to_double_odd(I value) {
     return static_cast<double>(value);
   } else {
     const bool negative = std::is_signed_v<I> && value < 0;
-    std::uint64_t magnitude = negative ? 0 - static_cast<std::uint64_t>(value) : static_cast<std::uint64_t>(value);
+    std::uint64_t magnitude =
+        negative ? 0 - static_cast<std::uint64_t>(value) : static_cast<std::uint64_t>(value);
     const int width = std::bit_width(magnitude);
     if (width > 53) {
       const int dropped = width - 53;
@@ -47,8 +48,10 @@ constexpr double integer_to_double_odd(I value) {
 
 template <class Format, class Rounding = rounding::nearest_even, class Overflow = overflow::ieee>
 class minifloat {
-  static_assert(rounding::is_policy_v<Rounding>, "minifloat: Rounding must be one of the lowp::rounding policies");
-  static_assert(overflow::is_policy_v<Overflow>, "minifloat: Overflow must be lowp::overflow::ieee or saturate");
+  static_assert(rounding::is_policy_v<Rounding>,
+                "minifloat: Rounding must be one of the lowp::rounding policies");
+  static_assert(overflow::is_policy_v<Overflow>,
+                "minifloat: Overflow must be lowp::overflow::ieee or saturate");
 
  public:
   using format = Format;
@@ -66,8 +69,9 @@ class minifloat {
   constexpr minifloat(I value) noexcept : bits_(encode(detail::integer_to_double_odd(value))) {}
   // Rounds a value of another minifloat type (its value is exactly a float).
   template <class F, class R, class O>
-    requires(!std::is_same_v<minifloat<F, R, O>, minifloat>)
-  constexpr explicit minifloat(minifloat<F, R, O> value) noexcept : bits_(encode(static_cast<float>(value))) {}
+  requires(!std::is_same_v<minifloat<F, R, O>, minifloat>) constexpr explicit minifloat(
+      minifloat<F, R, O> value) noexcept
+      : bits_(encode(static_cast<float>(value))) {}
 
   // Bits above the format's width are ignored.
   static constexpr minifloat from_bits(storage_type bits) noexcept {
@@ -109,7 +113,8 @@ class minifloat {
   constexpr minifloat operator+() const noexcept { return *this; }
   constexpr minifloat operator-() const noexcept {
     if constexpr (!Format::is_signed) {
-      return round_from(-wide(*this));  // no sign bit: -x is out of range (NaN, or the smallest when saturating)
+      return round_from(
+          -wide(*this));  // no sign bit: -x is out of range (NaN, or the smallest when saturating)
     } else if constexpr (!Format::has_negative_zero) {
       return (bits_ & Format::magnitude_mask) == 0 ? *this : from_bits(bits_ ^ Format::sign_mask);  // fnuz
     } else {
@@ -127,39 +132,73 @@ class minifloat {
 
   // Mixed with a built-in floating type: computed in the wider of the two (float or double), unrounded.
   template <std::floating_point F>
-  friend constexpr auto operator+(minifloat a, F b) noexcept { return promote<F>(a) + b; }
+  friend constexpr auto operator+(minifloat a, F b) noexcept {
+    return promote<F>(a) + b;
+  }
   template <std::floating_point F>
-  friend constexpr auto operator+(F a, minifloat b) noexcept { return a + promote<F>(b); }
+  friend constexpr auto operator+(F a, minifloat b) noexcept {
+    return a + promote<F>(b);
+  }
   template <std::floating_point F>
-  friend constexpr auto operator-(minifloat a, F b) noexcept { return promote<F>(a) - b; }
+  friend constexpr auto operator-(minifloat a, F b) noexcept {
+    return promote<F>(a) - b;
+  }
   template <std::floating_point F>
-  friend constexpr auto operator-(F a, minifloat b) noexcept { return a - promote<F>(b); }
+  friend constexpr auto operator-(F a, minifloat b) noexcept {
+    return a - promote<F>(b);
+  }
   template <std::floating_point F>
-  friend constexpr auto operator*(minifloat a, F b) noexcept { return promote<F>(a) * b; }
+  friend constexpr auto operator*(minifloat a, F b) noexcept {
+    return promote<F>(a) * b;
+  }
   template <std::floating_point F>
-  friend constexpr auto operator*(F a, minifloat b) noexcept { return a * promote<F>(b); }
+  friend constexpr auto operator*(F a, minifloat b) noexcept {
+    return a * promote<F>(b);
+  }
   template <std::floating_point F>
-  friend constexpr auto operator/(minifloat a, F b) noexcept { return promote<F>(a) / b; }
+  friend constexpr auto operator/(minifloat a, F b) noexcept {
+    return promote<F>(a) / b;
+  }
   template <std::floating_point F>
-  friend constexpr auto operator/(F a, minifloat b) noexcept { return a / promote<F>(b); }
+  friend constexpr auto operator/(F a, minifloat b) noexcept {
+    return a / promote<F>(b);
+  }
   template <std::floating_point F>
-  friend constexpr bool operator==(minifloat a, F b) noexcept { return promote<F>(a) == b; }
+  friend constexpr bool operator==(minifloat a, F b) noexcept {
+    return promote<F>(a) == b;
+  }
   template <std::floating_point F>
-  friend constexpr bool operator<(minifloat a, F b) noexcept { return promote<F>(a) < b; }
+  friend constexpr bool operator<(minifloat a, F b) noexcept {
+    return promote<F>(a) < b;
+  }
   template <std::floating_point F>
-  friend constexpr bool operator<(F a, minifloat b) noexcept { return a < promote<F>(b); }
+  friend constexpr bool operator<(F a, minifloat b) noexcept {
+    return a < promote<F>(b);
+  }
   template <std::floating_point F>
-  friend constexpr bool operator>(minifloat a, F b) noexcept { return promote<F>(a) > b; }
+  friend constexpr bool operator>(minifloat a, F b) noexcept {
+    return promote<F>(a) > b;
+  }
   template <std::floating_point F>
-  friend constexpr bool operator>(F a, minifloat b) noexcept { return a > promote<F>(b); }
+  friend constexpr bool operator>(F a, minifloat b) noexcept {
+    return a > promote<F>(b);
+  }
   template <std::floating_point F>
-  friend constexpr bool operator<=(minifloat a, F b) noexcept { return promote<F>(a) <= b; }
+  friend constexpr bool operator<=(minifloat a, F b) noexcept {
+    return promote<F>(a) <= b;
+  }
   template <std::floating_point F>
-  friend constexpr bool operator<=(F a, minifloat b) noexcept { return a <= promote<F>(b); }
+  friend constexpr bool operator<=(F a, minifloat b) noexcept {
+    return a <= promote<F>(b);
+  }
   template <std::floating_point F>
-  friend constexpr bool operator>=(minifloat a, F b) noexcept { return promote<F>(a) >= b; }
+  friend constexpr bool operator>=(minifloat a, F b) noexcept {
+    return promote<F>(a) >= b;
+  }
   template <std::floating_point F>
-  friend constexpr bool operator>=(F a, minifloat b) noexcept { return a >= promote<F>(b); }
+  friend constexpr bool operator>=(F a, minifloat b) noexcept {
+    return a >= promote<F>(b);
+  }
 
   // Found by argument-dependent lookup.
   friend constexpr bool isnan(minifloat x) noexcept { return narrow(x) != narrow(x); }
@@ -282,7 +321,8 @@ class std::numeric_limits<lowp::minifloat<F, R, O>> {
   static constexpr bool has_infinity = F::has_inf;
   static constexpr bool has_quiet_NaN = F::has_nan;
   static constexpr bool has_signaling_NaN = false;
-  static constexpr std::float_denorm_style has_denorm = F::has_subnormals ? std::denorm_present : std::denorm_absent;
+  static constexpr std::float_denorm_style has_denorm =
+      F::has_subnormals ? std::denorm_present : std::denorm_absent;
   static constexpr bool has_denorm_loss = false;
   static constexpr std::float_round_style round_style =
       std::is_same_v<R, lowp::rounding::nearest_even>  ? std::round_to_nearest
@@ -294,7 +334,7 @@ class std::numeric_limits<lowp::minifloat<F, R, O>> {
   static constexpr bool is_bounded = true;
   static constexpr bool is_modulo = false;
   static constexpr int digits = F::precision;
-  static constexpr int digits10 = (F::precision - 1) * 30103 / 100000;  // floor((p-1) log10 2)
+  static constexpr int digits10 = (F::precision - 1) * 30103 / 100000;    // floor((p-1) log10 2)
   static constexpr int max_digits10 = 2 + F::precision * 30103 / 100000;  // ceil(1 + p log10 2)
   static constexpr int radix = 2;
   static constexpr int min_exponent = F::emin + 1;
@@ -304,15 +344,22 @@ class std::numeric_limits<lowp::minifloat<F, R, O>> {
   static constexpr bool traps = false;
   static constexpr bool tinyness_before = false;
 
-  static constexpr T min() noexcept { return T::from_bits(F::has_subnormals ? code(code(1) << F::mantissa_bits) : 0); }
+  static constexpr T min() noexcept {
+    return T::from_bits(F::has_subnormals ? code(code(1) << F::mantissa_bits) : 0);
+  }
   static constexpr T max() noexcept { return T::from_bits(code(F::max_code)); }
-  static constexpr T lowest() noexcept { return F::is_signed ? T::from_bits(code(F::max_code | F::sign_mask)) : min(); }
+  static constexpr T lowest() noexcept {
+    return F::is_signed ? T::from_bits(code(F::max_code | F::sign_mask)) : min();
+  }
   static constexpr T epsilon() noexcept {
     return T::from_bits(lowp::minifloat<F>(lowp::detail::power_of_two(-F::mantissa_bits)).bits());
   }
-  static constexpr T round_error() noexcept { return T::from_bits(lowp::minifloat<F>(
-      round_style == std::round_to_nearest ? 0.5 : 1.0).bits()); }
-  static constexpr T infinity() noexcept { return T::from_bits(F::has_inf ? code(F::infinity_code) : code(0)); }
+  static constexpr T round_error() noexcept {
+    return T::from_bits(lowp::minifloat<F>(round_style == std::round_to_nearest ? 0.5 : 1.0).bits());
+  }
+  static constexpr T infinity() noexcept {
+    return T::from_bits(F::has_inf ? code(F::infinity_code) : code(0));
+  }
   static constexpr T quiet_NaN() noexcept { return T::from_bits(F::has_nan ? code(F::nan_code) : code(0)); }
   static constexpr T signaling_NaN() noexcept { return quiet_NaN(); }
   static constexpr T denorm_min() noexcept { return T::from_bits(F::has_subnormals ? code(1) : code(0)); }

@@ -6,20 +6,20 @@
 
 namespace lowp {
 
-using float8_e4m3fn = minifloat<float_format<4, 3, encoding::fn>>;            // OCP FP8 E4M3: max 448
-using float8_e5m2 = minifloat<float_format<5, 2>>;                            // OCP FP8 E5M2: max 57344, Inf
-using float8_e4m3fnuz = minifloat<float_format<4, 3, encoding::fnuz, 8>>;     // max 240, NaN = 0x80
-using float8_e5m2fnuz = minifloat<float_format<5, 2, encoding::fnuz, 16>>;    // max 57344, NaN = 0x80
-using float8_e4m3b11fnuz = minifloat<float_format<4, 3, encoding::fnuz, 11>>; // max 30, NaN = 0x80
-using float8_e4m3 = minifloat<float_format<4, 3>>;                            // IEEE-like: max 240, Inf
-using float8_e3m4 = minifloat<float_format<3, 4>>;                            // IEEE-like: max 15.5, Inf
-using float6_e2m3fn = minifloat<float_format<2, 3, encoding::finite>>;        // OCP MX FP6: max 7.5
-using float6_e3m2fn = minifloat<float_format<3, 2, encoding::finite>>;        // OCP MX FP6: max 28
-using float4_e2m1fn = minifloat<float_format<2, 1, encoding::finite>>;        // OCP MX FP4: max 6
+using float8_e4m3fn = minifloat<float_format<4, 3, encoding::fn>>;             // OCP FP8 E4M3: max 448
+using float8_e5m2 = minifloat<float_format<5, 2>>;                             // OCP FP8 E5M2: max 57344, Inf
+using float8_e4m3fnuz = minifloat<float_format<4, 3, encoding::fnuz, 8>>;      // max 240, NaN = 0x80
+using float8_e5m2fnuz = minifloat<float_format<5, 2, encoding::fnuz, 16>>;     // max 57344, NaN = 0x80
+using float8_e4m3b11fnuz = minifloat<float_format<4, 3, encoding::fnuz, 11>>;  // max 30, NaN = 0x80
+using float8_e4m3 = minifloat<float_format<4, 3>>;                             // IEEE-like: max 240, Inf
+using float8_e3m4 = minifloat<float_format<3, 4>>;                             // IEEE-like: max 15.5, Inf
+using float6_e2m3fn = minifloat<float_format<2, 3, encoding::finite>>;         // OCP MX FP6: max 7.5
+using float6_e3m2fn = minifloat<float_format<3, 2, encoding::finite>>;         // OCP MX FP6: max 28
+using float4_e2m1fn = minifloat<float_format<2, 1, encoding::finite>>;         // OCP MX FP4: max 6
 using float8_e8m0fnu = minifloat<float_format<8, 0, encoding::unsigned_exponent>>;  // MX scale: 2^-127..2^127
-using float16 = minifloat<float_format<5, 10>>;                               // IEEE binary16
-using bfloat16 = minifloat<float_format<8, 7>>;                               // bfloat16
-using tfloat32 = minifloat<float_format<8, 10>>;                              // NVIDIA TF32 (19 bits)
+using float16 = minifloat<float_format<5, 10>>;                                     // IEEE binary16
+using bfloat16 = minifloat<float_format<8, 7>>;                                     // bfloat16
+using tfloat32 = minifloat<float_format<8, 10>>;                                    // NVIDIA TF32 (19 bits)
 
 namespace detail {
 template <class T, class R>

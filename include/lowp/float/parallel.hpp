@@ -47,14 +47,16 @@ void split_span(std::size_t n, sr_stream& stream, threads workers, Chunk chunk) 
 }
 
 template <class T, class Source>
-void round_span_parallel(std::span<const Source> in, std::span<Source> out, sr_stream& stream, threads workers) {
+void round_span_parallel(std::span<const Source> in, std::span<Source> out, sr_stream& stream,
+                         threads workers) {
   check_sizes("round_to", in.size(), out.size());
   if constexpr (!core::fits_lanes_of<typename T::format, Source>) {
     round_span<T, Source>(in, out, &stream);  // e8m0 from float draws word by word: one thread
   } else {
-    split_span<Source>(in.size(), stream, workers, [&](std::size_t offset, std::size_t length, sr_stream& chunk_stream) {
-      round_span<T, Source>(in.subspan(offset, length), out.subspan(offset, length), &chunk_stream);
-    });
+    split_span<Source>(
+        in.size(), stream, workers, [&](std::size_t offset, std::size_t length, sr_stream& chunk_stream) {
+          round_span<T, Source>(in.subspan(offset, length), out.subspan(offset, length), &chunk_stream);
+        });
   }
 }
 
@@ -64,9 +66,10 @@ void convert_span_parallel(std::span<const Source> in, std::span<T> out, sr_stre
   if constexpr (!core::fits_lanes_of<typename T::format, Source>) {
     convert_span<T, Source>(in, out, &stream);
   } else {
-    split_span<Source>(in.size(), stream, workers, [&](std::size_t offset, std::size_t length, sr_stream& chunk_stream) {
-      convert_span<T, Source>(in.subspan(offset, length), out.subspan(offset, length), &chunk_stream);
-    });
+    split_span<Source>(
+        in.size(), stream, workers, [&](std::size_t offset, std::size_t length, sr_stream& chunk_stream) {
+          convert_span<T, Source>(in.subspan(offset, length), out.subspan(offset, length), &chunk_stream);
+        });
   }
 }
 

@@ -80,7 +80,8 @@ class philox_lanes {
       multipliers[j] = even ? multiplier0 : multiplier1;
       step[j] = even ? pairs / 2 : 0;
       for (int r = 0; r < rounds; ++r) {
-        keys[r][j] = even ? std::uint32_t(key0 + std::uint32_t(r) * weyl0) : std::uint32_t(key1 + std::uint32_t(r) * weyl1);
+        keys[r][j] = even ? std::uint32_t(key0 + std::uint32_t(r) * weyl0)
+                          : std::uint32_t(key1 + std::uint32_t(r) * weyl1);
       }
     }
     std::memcpy(&counter_, counter, sizeof counter_);
@@ -184,9 +185,11 @@ void round_span(std::span<const Source> in, std::span<Source> out, sr_stream* st
     // e8m0 from float: its smallest value 2^-127 is a float subnormal; take the binary64 road.
     for (std::size_t i = 0; i < in.size(); ++i) {
       const double wide = in[i];
-      const std::uint64_t random = rounding::is_stochastic_v<typename T::rounding_policy> ? stream->next_u64() : 0;
-      const auto code = core::round_to_format<F, typename T::rounding_policy, typename T::overflow_policy, double>(
-          std::bit_cast<std::uint64_t>(wide), random);
+      const std::uint64_t random =
+          rounding::is_stochastic_v<typename T::rounding_policy> ? stream->next_u64() : 0;
+      const auto code =
+          core::round_to_format<F, typename T::rounding_policy, typename T::overflow_policy, double>(
+              std::bit_cast<std::uint64_t>(wide), random);
       out[i] = static_cast<Source>(std::bit_cast<double>(core::decode_format<F, double>(code)));
     }
   } else {
@@ -210,7 +213,8 @@ void convert_span(std::span<const Source> in, std::span<T> out, sr_stream* strea
   if constexpr (!core::fits_lanes_of<F, Source>) {
     for (std::size_t i = 0; i < in.size(); ++i) {
       const double wide = in[i];
-      const std::uint64_t random = rounding::is_stochastic_v<typename T::rounding_policy> ? stream->next_u64() : 0;
+      const std::uint64_t random =
+          rounding::is_stochastic_v<typename T::rounding_policy> ? stream->next_u64() : 0;
       out[i] = T::from_bits(static_cast<Code>(
           core::round_to_format<F, typename T::rounding_policy, typename T::overflow_policy, double>(
               std::bit_cast<std::uint64_t>(wide), random)));
@@ -261,7 +265,8 @@ void decode_span(std::span<const T> in, std::span<Target> out) {
       std::memcpy(&packed, codes + i, sizeof packed);
       [&]<std::size_t... Part>(std::index_sequence<Part...>) {
         (decode_part<F, Part, Code>(packed, target + i + Part * N), ...);
-      }(std::make_index_sequence<parts>{});
+      }
+      (std::make_index_sequence<parts>{});
     }
   }
 #endif
@@ -297,8 +302,9 @@ Source round_with_random(Source x, typename core::ieee_binary<Source>::bits_type
     return static_cast<float>(round_with_random<T, double>(x, std::uint64_t(random) << 32));
   } else {
     using Bits = typename core::ieee_binary<Source>::bits_type;
-    const auto code = core::round_to_format<F, typename T::rounding_policy, typename T::overflow_policy, Source>(
-        std::bit_cast<Bits>(x), random);
+    const auto code =
+        core::round_to_format<F, typename T::rounding_policy, typename T::overflow_policy, Source>(
+            std::bit_cast<Bits>(x), random);
     return static_cast<Source>(T::from_bits(static_cast<typename T::storage_type>(code)));
   }
 }
@@ -306,8 +312,7 @@ Source round_with_random(Source x, typename core::ieee_binary<Source>::bits_type
 
 // Stochastic rounding from an explicit stream instead of the thread's stream.
 template <class T, class Source>
-  requires std::is_floating_point_v<Source>
-Source round_to(Source x, sr_stream& stream) {
+requires std::is_floating_point_v<Source> Source round_to(Source x, sr_stream& stream) {
   if constexpr (std::is_same_v<Source, float> && !core::fits_lanes_of<typename T::format, float>) {
     return static_cast<float>(round_to<T>(static_cast<double>(x), stream));  // e8m0: a 64-bit draw, as spans
   }
