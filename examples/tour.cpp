@@ -2,8 +2,10 @@
 // policy, posits (the cut-point rule and the quire), narrow integers, block-scaled quantization and L-Mul.
 // Run it with scripts/tour.sh.
 #include <limits>
+#include <random>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -105,4 +107,45 @@ int main() {
   fmt::print("\nNarrow integers: round with the policy, then saturate\n");
   fmt::print("  int4(2.5) = {} (ties to even), int4(-9.7) = {} (saturates), code of int4(-3) = {:b}\n",
              lowp::int4(2.5), lowp::int4(-9.7), lowp::int4(-3));
+
+  fmt::print("\nBlock-scaled formats: a 64 x 256 Gaussian matrix with a few outliers, blocks along rows\n");
+  std::mt19937 engine(5);
+  std::normal_distribution<float> normal;
+  Eigen::MatrixXf X(64, 256);
+  for (Eigen::Index j = 0; j < X.cols(); ++j) {
+    for (Eigen::Index i = 0; i < X.rows(); ++i)
+      X(i, j) = normal(engine) * ((i * 256 + j) % 97 == 0 ? 30.0f : 1.0f);
+  }
+  auto report = [&](const char* name, const auto& q) {
+    fmt::print("  {:<12} {:>6.2f} bits/element  QSNR {:5.2f} dB\n", name,
+               8.0 * double(q.bytes()) / double(X.size()), lowp::qsnr_db(X, q.dequantize()));
+  };
+  report("mxfp8_e4m3", lowp::quantize<lowp::mxfp8_e4m3>(X, lowp::block_axis::row));
+  report("mxint8", lowp::quantize<lowp::mxint8>(X, lowp::block_axis::row));
+  report("mxfp4", lowp::quantize<lowp::mxfp4>(X, lowp::block_axis::row));
+  report("nvfp4", lowp::quantize<lowp::nvfp4>(X, lowp::block_axis::row));
+  report("int4 g32", lowp::quantize<lowp::int_group<4, 32>>(X, lowp::block_axis::row));
+  const auto q = lowp::quantize<lowp::mxfp4>(X, lowp::block_axis::row);
+  fmt::print("  mxfp4 element (0, 0): x = {:.4f}, code {:#x}, block scale {}, value {}\n", X(0, 0),
+             q.code(0, 0), q.block_scale(0, 0), q.value(0, 0));
+
+  fmt::print("\nL-Mul (\"Addition is All You Need\"): one integer addition instead of a multiplication\n");
+  for (auto [a, b] : {std::pair{1.5f, 1.5f}, std::pair{3.0f, 0.7f}, std::pair{-2.2f, 5.1f}}) {
+    fmt::print("  {:>5} x {:<4} = {:<8}  lmul<3>: {:<8}  lmul<4>: {}\n", a, b, a * b, lowp::lmul<3>(a, b),
+               lowp::lmul<4>(a, b));
+  }
+  // Gaussian data without outliers: e4m3fn's range (448) is enough for these partial sums.
+  Eigen::MatrixXf A(16, 256), B(256, 16);
+  for (float& a : A.reshaped()) a = normal(engine);
+  for (float& b : B.reshaped()) b = normal(engine);
+  const Eigen::MatrixXf exact_product = lowp::gemm(A, B, lowp::accumulate_exact{});
+  auto relative = [&](const Eigen::MatrixXf& C) {
+    return double((C - exact_product).norm() / exact_product.norm());
+  };
+  fmt::print(
+      "  16 x 256 x 16 product, relative error: fp32 {:.1e}, bfloat16 accumulator {:.1e}, e4m3fn "
+      "accumulator chunked every 32 {:.1e}, lmul_gemm<4> {:.1e}\n",
+      relative(lowp::gemm(A, B)), relative(lowp::gemm(A, B, lowp::accumulate<lowp::bfloat16>{})),
+      relative(lowp::gemm(A, B, lowp::accumulate_chunked<lowp::float8_e4m3fn, 32>{})),
+      relative(lowp::lmul_gemm<4>(A, B)));
 }
