@@ -20,6 +20,7 @@
 
 #include "oracle/lowp_cases.hpp"
 #include "oracle/mpfr_round.hpp"
+#include "oracle/operations.hpp"
 
 namespace {
 
@@ -31,24 +32,8 @@ using mpfr_oracle::rounding;
 // MPFR's ternary value settles every comparison the oracle makes (it needs only M + 2 bits for that).
 constexpr mpfr_prec_t oracle_precision = 256;
 
-enum class op { add, sub, mul, div, sqrt, fma };
-const char* op_name(op o) {
-  switch (o) {
-    case op::add:
-      return "+";
-    case op::sub:
-      return "-";
-    case op::mul:
-      return "*";
-    case op::div:
-      return "/";
-    case op::sqrt:
-      return "sqrt";
-    case op::fma:
-      return "fma";
-  }
-  return "?";
-}
+using test_ops::op;
+using test_ops::op_name;
 
 // MPFR's values of the operands and the result, with the MPFR rounding mode whose signed-zero rule we need:
 // an exact zero sum is +0 in every direction except downward (IEEE 754 6.3), and MPFR follows IEEE there.

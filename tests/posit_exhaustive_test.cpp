@@ -17,10 +17,13 @@
 
 #include <lowp/posit/posit.hpp>
 
+#include "oracle/posit_cases.hpp"
 #include "oracle/posit_reference.hpp"
 
 namespace {
 
+using posit_cases::hex;
+using posit_cases::library;
 using posit_oracle::op;
 
 struct mismatches {
@@ -30,33 +33,6 @@ struct mismatches {
     if (count++ < 12) text += line + "\n";
   }
 };
-
-std::string hex(std::uint64_t v) {
-  char buffer[24];
-  std::snprintf(buffer, sizeof buffer, "%llx", static_cast<unsigned long long>(v));
-  return buffer;
-}
-
-template <int N, int ES>
-std::uint32_t library(op o, std::uint32_t a, std::uint32_t b, std::uint32_t c = 0) {
-  using P = lowp::posit<N, ES>;
-  const P x = P::from_bits(a), y = P::from_bits(b), z = P::from_bits(c);
-  switch (o) {
-    case op::add:
-      return (x + y).bits();
-    case op::sub:
-      return (x - y).bits();
-    case op::mul:
-      return (x * y).bits();
-    case op::div:
-      return (x / y).bits();
-    case op::sqrt:
-      return sqrt(x).bits();
-    case op::fma:
-      return fma(x, y, z).bits();
-  }
-  return 0;
-}
 
 template <int N, int ES>
 void all_pairs(op o) {

@@ -16,15 +16,12 @@
 
 #include <lowp/posit/posit.hpp>
 
+#include "oracle/posit_cases.hpp"
 #include "oracle/posit_reference.hpp"
 
 namespace {
 
-std::string hex(std::uint64_t v) {
-  char buffer[24];
-  std::snprintf(buffer, sizeof buffer, "%llx", static_cast<unsigned long long>(v));
-  return buffer;
-}
+using posit_cases::hex;
 
 template <int N, int ES>
 std::string config_name() {

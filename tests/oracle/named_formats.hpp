@@ -18,6 +18,7 @@
 #include <lowp/float/minifloat.hpp>
 
 #include "value_table.hpp"
+#include "vectors_dir.hpp"
 
 namespace oracle {
 
@@ -121,34 +122,9 @@ void for_each_policy(F&& f) {
 
 // --- ml_dtypes reference vectors ---------------------------------------------------------------------
 
-// Where /work/shared/vectors lives relative to the source tree: a compile definition LOWP_VECTORS_DIR,
-// then the environment variable LOWP_VECTORS_DIR, then <repo>/../shared/vectors and <repo>/shared/vectors
-// with <repo> from the CMake definition LOWP_SOURCE_DIR or from this file's own path. Empty if none has
-// the files.
+// Where the reference vectors live (see vectors_dir.hpp); empty if absent.
 inline std::filesystem::path vectors_dir() {
-  namespace fs = std::filesystem;
-  std::vector<fs::path> candidates;
-#ifdef LOWP_VECTORS_DIR
-  candidates.emplace_back(LOWP_VECTORS_DIR);
-#endif
-  if (const char* env = std::getenv("LOWP_VECTORS_DIR"); env != nullptr && *env != '\0')
-    candidates.emplace_back(env);
-  std::vector<fs::path> roots;
-#ifdef LOWP_SOURCE_DIR
-  roots.emplace_back(LOWP_SOURCE_DIR);
-#endif
-  std::error_code ec;
-  // This header is <repo>/tests/oracle/named_formats.hpp.
-  const fs::path here = fs::absolute(fs::path(__FILE__), ec);
-  if (!ec) roots.push_back(here.parent_path().parent_path().parent_path());
-  for (const fs::path& root : roots) {
-    candidates.push_back(root / ".." / "shared" / "vectors");
-    candidates.push_back(root / "shared" / "vectors");
-  }
-  for (const fs::path& dir : candidates) {
-    if (fs::exists(dir / "mldtypes_decode_float8_e4m3fn.txt", ec)) return fs::weakly_canonical(dir, ec);
-  }
-  return {};
+  return test_vectors::find_vectors_dir("mldtypes_decode_float8_e4m3fn.txt");
 }
 
 // The data lines of a vector file: pairs of hexadecimal numbers (comment lines start with '#').

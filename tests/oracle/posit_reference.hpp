@@ -28,6 +28,9 @@
 #include <gmp.h>
 #include <mpfr.h>
 
+#include "operations.hpp"
+#include "vectors_dir.hpp"
+
 namespace posit_oracle {
 
 // A real number known as t = x rounded toward zero to binary64, and whether t == x.
@@ -176,24 +179,8 @@ class rounder {
 };
 
 // Exact results through MPFR (53 bits, toward zero, ternary value = exactness).
-enum class op { add, sub, mul, div, sqrt, fma };
-inline const char* op_name(op o) {
-  switch (o) {
-    case op::add:
-      return "+";
-    case op::sub:
-      return "-";
-    case op::mul:
-      return "*";
-    case op::div:
-      return "/";
-    case op::sqrt:
-      return "sqrt";
-    case op::fma:
-      return "fma";
-  }
-  return "?";
-}
+using test_ops::op;
+using test_ops::op_name;
 
 class exact_arithmetic {
  public:
@@ -252,32 +239,9 @@ inline std::uint32_t expected(const rounder& r, exact_arithmetic& exact, op o, s
 
 // --- SoftPosit reference vectors ----------------------------------------------------------------------
 
-// Where /work/shared/vectors lives, found as the other tests find it (tests/oracle/named_formats.hpp): the
-// definition or environment variable LOWP_VECTORS_DIR, else <repo>/../shared/vectors or
-// <repo>/shared/vectors.
+// Where the reference vectors live (see vectors_dir.hpp); empty if absent.
 inline std::filesystem::path vectors_dir() {
-  namespace fs = std::filesystem;
-  std::vector<fs::path> candidates;
-#ifdef LOWP_VECTORS_DIR
-  candidates.emplace_back(LOWP_VECTORS_DIR);
-#endif
-  if (const char* env = std::getenv("LOWP_VECTORS_DIR"); env != nullptr && *env != '\0')
-    candidates.emplace_back(env);
-  std::vector<fs::path> roots;
-#ifdef LOWP_SOURCE_DIR
-  roots.emplace_back(LOWP_SOURCE_DIR);
-#endif
-  std::error_code ec;
-  const fs::path here = fs::absolute(fs::path(__FILE__), ec);  // <repo>/tests/oracle/posit_reference.hpp
-  if (!ec) roots.push_back(here.parent_path().parent_path().parent_path());
-  for (const fs::path& root : roots) {
-    candidates.push_back(root / ".." / "shared" / "vectors");
-    candidates.push_back(root / "shared" / "vectors");
-  }
-  for (const fs::path& dir : candidates) {
-    if (fs::exists(dir / "softposit_posit8es0_add.txt", ec)) return fs::weakly_canonical(dir, ec);
-  }
-  return {};
+  return test_vectors::find_vectors_dir("softposit_posit8es0_add.txt");
 }
 
 // Every data line of a vector file as its hexadecimal fields (lines starting with '#' are comments); the
