@@ -1,9 +1,9 @@
 // Posits against SoftPosit's outputs (/work/shared/vectors/softposit_*.txt, README section 2): add, sub, mul,
 // div, sqrt, from_double, to_double and the quire-fused dot product (64 pairs per line) for posit<8, 0>,
-// posit8, posit<16, 1>, posit16 and posit32, every line bit for bit. The one documented deviation: SoftPosit's
-// posit-to-double conversion of its PX2 types returns +Inf for NaR (posit8es2 and posit16es2), where lowp
-// gives NaN as the Standard does; exactly those two lines are expected to differ. Skipped (GTEST_SKIP) when
-// the directory is absent.
+// posit8, posit<16, 1>, posit16 and posit32, every line bit for bit. The one documented deviation:
+// SoftPosit's posit-to-double conversion of its PX2 types returns +Inf for NaR (posit8es2 and posit16es2),
+// where lowp gives NaN as the Standard does; exactly those two lines are expected to differ. Skipped
+// (GTEST_SKIP) when the directory is absent.
 #include <bit>
 #include <cmath>
 #include <cstdint>
