@@ -207,6 +207,32 @@ TEST(BlockOracle, MxElementsTowardZero) {
   }
 }
 
+// Integer elements at exact ties: every element of these blocks lies halfway between two codes, so a tie
+// rule other than "to the even code" fails. MXINT8: amax 1.5 gives scale 2^0 and elements (2k+1)/128 sit at
+// (k + 1/2) * 2^-6. INT4 groups with an fp32 scale: amax 7 gives S = 1 and elements +-(k + 1/2).
+TEST(BlockOracle, IntegerElementTiesGoToTheEvenCode) {
+  std::vector<float> mx(64), group(64);
+  for (int i = 0; i < 64; ++i) {
+    const int k = i % 31;
+    mx[std::size_t(i)] = float(2 * k + 1) / 128.0f * (i % 2 == 0 ? 1.0f : -1.0f);
+    group[std::size_t(i)] = (float(k % 7) + 0.5f) * (i % 3 == 0 ? -1.0f : 1.0f);
+  }
+  mx[31] = 1.5f;
+  mx[63] = -1.5f;
+  group[31] = 7.0f;
+  group[63] = -7.0f;
+  const bo::matrix_shape mx_shape{1, 64, true, 32, 1}, group_shape{1, 64, true, 32, 1};
+  expect_matches(lowp::quantize<lowp::mxint8>(as_matrix(mx, 1, 64), block_axis::row),
+                 bo::mx_reference(mx, mx_shape, bo::integer_format(8, 6), bo::mx_rule::floor, false),
+                 "mxint8 ties");
+  expect_matches(lowp::quantize<lowp::int_group<4, 32, float>>(as_matrix(group, 1, 64), block_axis::row),
+                 bo::int_group_reference(group, group_shape, 4, nullptr, 0x7fc00000u), "int4 g32 fp32 ties");
+  // The ties are really there: 1/128 -> 0.5 * 2^-6 -> code 0; 3/128 -> 1.5 * 2^-6 -> code 2.
+  const auto q = lowp::quantize<lowp::mxint8>(as_matrix(mx, 1, 64), block_axis::row);
+  EXPECT_EQ(q.code(0, 0), 0u);
+  EXPECT_EQ(q.code(0, 2), 2u);
+}
+
 TEST(BlockOracle, MxFloorRuleIsOcpMx) {
   mx_formats<lowp::scale_rule::floor>(bo::mx_rule::floor);
 }

@@ -39,6 +39,7 @@
 #include "../core/lanes.hpp"
 #include "../core/random.hpp"
 #include "../core/round_to_format.hpp"
+#include "../core/round_to_integer.hpp"
 #include "../core/rounding.hpp"
 #include "../float/round_to.hpp"
 #include "quantized_matrix.hpp"
@@ -59,35 +60,6 @@ template <class Rounding>
 inline constexpr bool integer_rounding_supported =
     std::is_same_v<Rounding, rounding::nearest_even> || std::is_same_v<Rounding, rounding::nearest_away> ||
     std::is_same_v<Rounding, rounding::toward_zero> || rounding::is_stochastic_v<Rounding>;
-
-// Rounds y (a value of up to 53 bits) to an integer under the policy; stochastic rounding acts on |y|.
-template <class Rounding>
-inline double round_integer(double y, std::uint32_t random) noexcept {
-  const double a = std::fabs(y);
-  const double low = std::floor(a);
-  const double fraction = a - low;  // exact
-  bool up;
-  if constexpr (std::is_same_v<Rounding, rounding::nearest_even>) {
-    up = fraction > 0.5 || (fraction == 0.5 && std::fmod(low, 2.0) != 0.0);
-  } else if constexpr (std::is_same_v<Rounding, rounding::nearest_away>) {
-    up = fraction >= 0.5;
-  } else if constexpr (std::is_same_v<Rounding, rounding::toward_zero>) {
-    up = false;
-  } else if constexpr (std::is_same_v<Rounding, rounding::stochastic_equal>) {
-    up = fraction != 0.0 && (random >> 31) != 0;
-  } else {
-    constexpr int B = rounding::random_bits_v<Rounding>;
-    if constexpr (B == 0) {
-      up = double(random) < std::floor(fraction * 4294967296.0);  // probability floor(f * 2^32) / 2^32
-    } else {
-      // The hardware scheme: B random bits added below the integer position, then truncation.
-      const double top = std::floor(fraction * double(1u << B));
-      up = top + double(random >> (32 - B)) >= double(1u << B);
-    }
-  }
-  const double magnitude = low + (up ? 1.0 : 0.0);
-  return y < 0 ? -magnitude : magnitude;
-}
 
 // Encodes one column: codes[r] for r < rows (codes beyond rows stay as they are). keep[r] is all ones, or
 // zero in a poisoned block (its codes are 0).
@@ -129,7 +101,7 @@ void encode_column(const float* x, const float* factor, const std::uint32_t* kee
         // Groups: the exact quotient rounded once to binary64 (which cannot create or break a tie here).
         const double y = Divide ? (factor[r] != 0.0f ? double(x[r]) / double(factor[r]) : 0.0)
                                 : double(x[r] * factor[r]) * double(unit);
-        double q = round_integer<Rounding>(y, stochastic ? random[r] : 0u);
+        double q = core::round_to_integer<Rounding>(y, stochastic ? random[r] : 0u);
         q = q > limit ? limit : q < -limit ? -limit : q;
         q = keep[r] != 0 && q == q ? q : 0.0;
         codes[r] = static_cast<std::uint8_t>(std::uint32_t(static_cast<std::int32_t>(q)) & mask);

@@ -14,6 +14,7 @@
 #include <type_traits>
 
 #include "../core/random.hpp"
+#include "../core/round_to_integer.hpp"
 #include "../core/rounding.hpp"
 
 namespace lowp {
@@ -92,13 +93,7 @@ class intn {
     if (std::isnan(x)) return 0;
     if (x >= static_cast<double>(max_value)) return max_value;
     if (x <= static_cast<double>(min_value)) return min_value;
-    // On the magnitude, where m - floor(m) is exact (Sterbenz for m >= 1; floor is 0 below).
-    const bool negative = x < 0;
-    const double magnitude = std::fabs(x);
-    const double whole = std::floor(magnitude);
-    const auto low = static_cast<std::int64_t>(whole);
-    const std::int64_t rounded = low + (magnitude_up(low, magnitude - whole, 0, negative) ? 1 : 0);
-    return clamp(negative ? -rounded : rounded);
+    return clamp(static_cast<std::int64_t>(core::round_to_integer<Rounding>(x, random_word())));
   }
 
  private:
@@ -123,55 +118,31 @@ class intn {
     return result;
   }
 
-  // Whether a magnitude low + fraction (0 <= fraction < 1) rounds up to low + 1. For quotients, `tie` is
-  // the exact comparison of the fraction with 1/2 (-1, 0, +1) and `fraction` only feeds stochastic draws;
-  // for values, tie = 0 and `fraction` is exact.
-  static bool magnitude_up(std::int64_t low, double fraction, int tie, bool negative) noexcept {
-    if (fraction == 0.0 && tie == 0) return false;
-    const int versus_half = tie != 0 ? tie : (fraction > 0.5) - (fraction < 0.5);
-    if constexpr (std::is_same_v<Rounding, rounding::nearest_even>) {
-      return versus_half > 0 || (versus_half == 0 && (low & 1) != 0);
-    } else if constexpr (std::is_same_v<Rounding, rounding::nearest_away>) {
-      return versus_half >= 0;
-    } else if constexpr (std::is_same_v<Rounding, rounding::toward_zero>) {
-      return false;
-    } else if constexpr (std::is_same_v<Rounding, rounding::upward>) {
-      return !negative;
-    } else if constexpr (std::is_same_v<Rounding, rounding::downward>) {
-      return negative;
-    } else if constexpr (std::is_same_v<Rounding, rounding::to_odd>) {
-      return (low & 1) == 0;
-    } else if constexpr (std::is_same_v<Rounding, rounding::stochastic_equal>) {
-      return (core::thread_stream().next_u32() >> 31) != 0;
+  static std::uint64_t random_word() noexcept {
+    if constexpr (rounding::is_stochastic_v<Rounding>) {
+      return core::thread_stream().next_u64();
     } else {
-      // Up with probability `fraction` (exact to 52 bits: a value's fraction has no more below the point).
-      const std::uint64_t scaled = static_cast<std::uint64_t>(std::ldexp(fraction, 52));
-      constexpr int B = rounding::random_bits_v<Rounding>;
-      if constexpr (B == 0) {
-        return (core::thread_stream().next_u64() >> 12) < scaled;
-      } else {
-        // Hardware scheme: B random bits added below the point, the rest of the fraction ignored.
-        const std::uint64_t kept = scaled >> (52 - B);
-        const std::uint64_t random = core::thread_stream().next_u32() >> (32 - B);
-        return kept + random >= (std::uint64_t{1} << B);
-      }
+      return 0;
     }
   }
 
-  // The exact quotient a / b rounded with the policy (b != 0), on magnitudes.
+  // The exact quotient a / b (b != 0) rounded with the policy. The deterministic policies only need the
+  // floor of |a / b| and whether the rest is below, at or above 1/2, which a stand-in value with the same
+  // floor and the same comparison (.25, .5, .75) carries exactly; stochastic ones get the quotient in
+  // binary64, its probability rounded to 52 bits.
   static std::int64_t divide_rounded(std::int64_t a, std::int64_t b) noexcept {
     const bool negative = (a < 0) != (b < 0);
-    const std::uint64_t num = static_cast<std::uint64_t>(a < 0 ? -a : a),
-                        den = static_cast<std::uint64_t>(b < 0 ? -b : b);
-    const auto low = static_cast<std::int64_t>(num / den);
-    const std::uint64_t remainder = num % den;
-    std::int64_t rounded = low;
-    if (remainder != 0) {
-      const int tie = (2 * remainder > den) - (2 * remainder < den);
-      const double fraction = static_cast<double>(remainder) / static_cast<double>(den);
-      rounded += magnitude_up(low, fraction, tie, negative) ? 1 : 0;
+    const auto num = static_cast<std::uint64_t>(a < 0 ? -a : a),
+               den = static_cast<std::uint64_t>(b < 0 ? -b : b);
+    const std::uint64_t low = num / den, remainder = num % den;
+    if (remainder == 0) return negative ? -static_cast<std::int64_t>(low) : static_cast<std::int64_t>(low);
+    double rest = 2 * remainder < den ? 0.25 : (2 * remainder == den ? 0.5 : 0.75);
+    if constexpr (rounding::is_stochastic_v<Rounding>) {
+      rest = static_cast<double>(remainder) / static_cast<double>(den);
     }
-    return negative ? -rounded : rounded;
+    const double magnitude = static_cast<double>(low) + rest;
+    return static_cast<std::int64_t>(
+        core::round_to_integer<Rounding>(negative ? -magnitude : magnitude, random_word()));
   }
 
   storage_type value_ = 0;
