@@ -7,6 +7,8 @@
 // Summation order: every C(i, j) is a chain over k = 0, 1, ..., K-1 from +0. K is cut into blocks of kc, and
 // between blocks the partial sum is stored in C as a float and reloaded, so the chain, and each rounding in
 // it, is exactly the one of a plain triple loop `s = +0; for k: s = step(s, A(i,k), B(k,j))`.
+// With lowp::threads{n} the columns of C are split over n threads (each packs its own panels); a column's
+// chains do not depend on which other columns share its panels, so the result is the same for every n.
 //
 // Tile modes (a kernel chooses one per pair of packed panels from their recorded ranges):
 //   unchecked     every product is the kernel's one-operation form;
@@ -24,6 +26,7 @@
 #include <Eigen/Core>
 
 #include "../core/lanes.hpp"
+#include "parallel_ranges.hpp"
 
 namespace lowp::detail {
 
@@ -134,17 +137,19 @@ inline void gemm_run_tile(tile_mode mode, Eigen::Index depth, const std::uint32_
   gemm_register_tile<Kernel, tile_mode::checked>(depth, pa, pb, b_nonzero, c, ldc, first);
 }
 
+// C = A * B into column-major storage c with leading dimension ldc >= A's row count.
 template <class Kernel>
-Eigen::MatrixXf blocked_gemm(const float_matrix_ref& a, const float_matrix_ref& b) {
+void blocked_gemm_into(const float_matrix_ref& a, const float_matrix_ref& b, float* c_data,
+                       Eigen::Index ldc) {
   using Eigen::Index;
   constexpr Index MR = 2 * gemm_vector_lanes, NR = Kernel::tile_columns;
   // kc * MR and kc * NR patterns stay in L1, an mc x kc block of A in L2, a kc x nc block of B in L2/L3.
   constexpr Index kc = 256, mc = 8 * MR, nc = 64 * NR;
   const Index m = a.rows(), n = b.cols(), depth = a.cols();
-  Eigen::MatrixXf c(m, n);
-  if (depth == 0 || m == 0 || n == 0) {
-    c.setZero();
-    return c;
+  if (m == 0 || n == 0) return;
+  if (depth == 0) {
+    for (Index j = 0; j < n; ++j) std::fill(c_data + j * ldc, c_data + j * ldc + m, 0.0f);
+    return;
   }
   const auto round_up = [](Index x, Index to) { return (x + to - 1) / to * to; };
   const Index k_max = std::min(kc, depth), m_max = round_up(std::min(mc, m), MR),
@@ -213,18 +218,18 @@ Eigen::MatrixXf blocked_gemm(const float_matrix_ref& a, const float_matrix_ref& 
             const std::uint32_t* nonzero =
                 Kernel::has_zero_modes ? b_nonzero.data() + jp * NR * k_block : nullptr;
             const bool full = rows == MR && cols == NR;
-            float* target = full ? c.data() + col0 * m + row0 : edge;
-            const Index ld = full ? m : MR;
+            float* target = full ? c_data + col0 * ldc + row0 : edge;
+            const Index ld = full ? ldc : MR;
             if (!full && pc != 0) {
               for (Index j = 0; j < cols; ++j) {
-                std::memcpy(edge + j * MR, c.data() + (col0 + j) * m + row0, rows * sizeof(float));
+                std::memcpy(edge + j * MR, c_data + (col0 + j) * ldc + row0, rows * sizeof(float));
               }
             }
             gemm_run_tile<Kernel>(Kernel::choose_mode(a_ranges[ip], b_ranges[jp]), k_block, pa, pb, nonzero,
                                   target, ld, pc == 0);
             if (!full) {
               for (Index j = 0; j < cols; ++j) {
-                std::memcpy(c.data() + (col0 + j) * m + row0, edge + j * MR, rows * sizeof(float));
+                std::memcpy(c_data + (col0 + j) * ldc + row0, edge + j * MR, rows * sizeof(float));
               }
             }
           }
@@ -232,6 +237,15 @@ Eigen::MatrixXf blocked_gemm(const float_matrix_ref& a, const float_matrix_ref& 
       }
     }
   }
+}
+
+// C = A * B, C's columns split over `workers` threads in whole register tiles.
+template <class Kernel>
+Eigen::MatrixXf blocked_gemm(const float_matrix_ref& a, const float_matrix_ref& b, threads workers = {}) {
+  Eigen::MatrixXf c(a.rows(), b.cols());
+  parallel_ranges(b.cols(), workers, Kernel::tile_columns, [&](std::ptrdiff_t first, std::ptrdiff_t last) {
+    blocked_gemm_into<Kernel>(a, b.middleCols(first, last - first), c.data() + first * c.rows(), c.rows());
+  });
   return c;
 }
 

@@ -11,6 +11,9 @@
 // - T with stochastic rounding, and accumulate_exact: the scalar accumulator, element by element in the
 //   order j (columns), then i (rows), then k; stochastic draws follow that order from the calling thread's
 //   stream.
+// lowp::threads{n} splits C's columns over n threads; every path but the stochastic one computes each C(i,j)
+// independently of the others, so results are bit-identical for every n. Stochastic accumulators draw from
+// the calling thread's stream in the order above, so they run on the calling thread alone whatever n is.
 #pragma once
 
 #include <algorithm>
@@ -32,6 +35,7 @@
 #include "../float/float_format.hpp"
 #include "accumulate.hpp"
 #include "blocked_gemm.hpp"
+#include "parallel_ranges.hpp"
 
 #if (defined(__GNUC__) || defined(__clang__)) && (defined(__FMA__) || defined(__AVX512F__))
 #include <immintrin.h>
@@ -269,10 +273,8 @@ Eigen::MatrixXf policy_gemm_lanes(const float_matrix_ref& a, const float_matrix_
 }
 
 template <class Policy>
-Eigen::MatrixXf gemm_dispatch(const float_matrix_ref& a, const float_matrix_ref& b) {
-  if constexpr (std::is_same_v<Policy, accumulate<float>>) {
-    return blocked_gemm<fma_gemm_kernel>(a, b);
-  } else if constexpr (std::is_same_v<Policy, accumulate_exact>) {
+Eigen::MatrixXf gemm_one_thread(const float_matrix_ref& a, const float_matrix_ref& b) {
+  if constexpr (std::is_same_v<Policy, accumulate_exact>) {
     return gemm_reference<Policy>(a, b);
   } else if constexpr (LOWP_HAS_VECTOR_EXTENSIONS &&
                        has_deterministic_rounding<typename policy_traits<Policy>::type>) {
@@ -282,18 +284,55 @@ Eigen::MatrixXf gemm_dispatch(const float_matrix_ref& a, const float_matrix_ref&
   }
 }
 
+template <class Policy>
+inline constexpr bool draws_random_bits = [] {
+  if constexpr (std::is_same_v<Policy, accumulate_exact>) {
+    return false;
+  } else {
+    return !has_deterministic_rounding<typename policy_traits<Policy>::type>;
+  }
+}();
+
+template <class Policy>
+Eigen::MatrixXf gemm_dispatch(const float_matrix_ref& a, const float_matrix_ref& b, threads workers) {
+  if constexpr (std::is_same_v<Policy, accumulate<float>>) {
+    return blocked_gemm<fma_gemm_kernel>(a, b, workers);
+  } else if constexpr (draws_random_bits<Policy>) {
+    return gemm_reference<Policy>(a, b);
+  } else {
+    Eigen::MatrixXf c(a.rows(), b.cols());
+    parallel_ranges(b.cols(), workers, 4, [&](std::ptrdiff_t first, std::ptrdiff_t last) {
+      c.middleCols(first, last - first) = gemm_one_thread<Policy>(a, b.middleCols(first, last - first));
+    });
+    return c;
+  }
+}
+
 }  // namespace detail
 
 // C = A * B with every C(i, j) accumulated under `Policy` (default accumulate<float>: an fma chain in fp32).
-// A and B are dense float Eigen expressions; A's column count must equal B's row count.
-template <class DA, class DB, class Policy = accumulate<float>>
-Eigen::MatrixXf gemm(const Eigen::MatrixBase<DA>& a, const Eigen::MatrixBase<DB>& b, Policy = {}) {
+// A and B are dense float Eigen expressions; A's column count must equal B's row count. threads{n}: C's
+// columns on n threads, the same bits for every n (stochastic accumulators: the calling thread only).
+template <class DA, class DB, class Policy>
+Eigen::MatrixXf gemm(const Eigen::MatrixBase<DA>& a, const Eigen::MatrixBase<DB>& b, Policy,
+                     threads workers) {
   static_assert(detail::is_float_expression<DA> && detail::is_float_expression<DB>,
                 "lowp::gemm: A and B must be float Eigen expressions (use .cast<float>() for others)");
   static_assert(is_accumulation_policy_v<Policy>,
                 "lowp::gemm: the policy must be accumulate<T>, accumulate_chunked<T, N> or accumulate_exact");
   detail::check_product_shapes("gemm", a.rows(), a.cols(), b.rows(), b.cols());
-  return detail::gemm_dispatch<Policy>(a.derived(), b.derived());
+  detail::check_thread_count(workers, "gemm");
+  return detail::gemm_dispatch<Policy>(a.derived(), b.derived(), workers);
+}
+
+template <class DA, class DB, class Policy = accumulate<float>>
+Eigen::MatrixXf gemm(const Eigen::MatrixBase<DA>& a, const Eigen::MatrixBase<DB>& b, Policy policy = {}) {
+  return gemm(a, b, policy, threads{1});
+}
+
+template <class DA, class DB>
+Eigen::MatrixXf gemm(const Eigen::MatrixBase<DA>& a, const Eigen::MatrixBase<DB>& b, threads workers) {
+  return gemm(a, b, accumulate<float>{}, workers);
 }
 
 // x . y under `Policy`, summed sequentially from x[0] * y[0].

@@ -10,6 +10,8 @@
 // no overflow or underflow) runs that one-add path, with products of zero elements masked out where a panel
 // has zeros (a masked add: a product with a zero is +-0, which changes no chain from +0); any other pair runs
 // the full lmul_bits kernel with its compares and selects (about 20x slower, and exact in every case).
+// lmul_gemm<M>(A, B, lowp::threads{n}) splits C's columns over n threads: which columns share a panel changes
+// only which (exact) tile mode runs, so the result is bit-identical for every n.
 #pragma once
 
 #include <bit>
@@ -83,12 +85,14 @@ struct lmul_gemm_kernel {
 
 // C = A * B with L-Mul products (M mantissa bits) and fp32 sums in k order; A, B dense float expressions.
 template <int M, class DA, class DB>
-Eigen::MatrixXf lmul_gemm(const Eigen::MatrixBase<DA>& a, const Eigen::MatrixBase<DB>& b) {
+Eigen::MatrixXf lmul_gemm(const Eigen::MatrixBase<DA>& a, const Eigen::MatrixBase<DB>& b,
+                          threads workers = {}) {
   static_assert(M >= 1 && M <= 23, "lmul_gemm<M>: the mantissa width M must be between 1 and 23");
   static_assert(detail::is_float_expression<DA> && detail::is_float_expression<DB>,
                 "lmul_gemm: A and B must be float Eigen expressions (use .cast<float>() for others)");
   detail::check_product_shapes("lmul_gemm", a.rows(), a.cols(), b.rows(), b.cols());
-  return detail::blocked_gemm<detail::lmul_gemm_kernel<M>>(a.derived(), b.derived());
+  detail::check_thread_count(workers, "lmul_gemm");
+  return detail::blocked_gemm<detail::lmul_gemm_kernel<M>>(a.derived(), b.derived(), workers);
 }
 
 }  // namespace lowp

@@ -22,6 +22,9 @@
 // Stochastic rounding draws one 32-bit word per element from the stream, indexed by the column-major
 // element index (word i is word i % 4 of stream block first + i / 4), so results do not depend on the
 // traversal order.
+// With lowp::threads{n} the blocks are split over n threads by columns (whole blocks, or whole groups of
+// columns that share scales); every code and scale is computed as on one thread, so the result is
+// bit-identical for every n (stochastic words are drawn up front, indexed by element).
 #pragma once
 
 #include <algorithm>
@@ -36,6 +39,7 @@
 
 #include <Eigen/Core>
 
+#include "../arith/parallel_ranges.hpp"
 #include "../core/lanes.hpp"
 #include "../core/random.hpp"
 #include "../core/round_to_format.hpp"
@@ -244,13 +248,26 @@ inline void nvfp4_global_scales(float amax_t, float& encode, float& decode) noex
   decode = 1.0f / ges;
 }
 
+// Encodes column c of X into q with the current scales (`codes` is scratch of padded_rows() bytes).
+template <class BF, class Rounding>
+void encode_into(quantized_matrix<BF>& q, const Eigen::Ref<const Eigen::MatrixXf>& X, Eigen::Index c,
+                 const row_scale& scale, const std::vector<std::uint32_t>& random,
+                 std::vector<std::uint8_t>& codes) {
+  constexpr bool stochastic = rounding::is_stochastic_v<Rounding>;
+  constexpr bool divide = std::is_same_v<typename BF::rule, scale_rule::amax_over_max>;
+  const Eigen::Index rows = X.rows();
+  const std::uint32_t* words = stochastic ? random.data() + std::size_t(c) * std::size_t(rows) : nullptr;
+  encode_column<typename BF::element_type, Rounding, divide>(X.col(c).data(), scale.factor.data(),
+                                                             scale.keep.data(), words, rows, codes.data());
+  quantized_matrix_writer::pack_column(q, c, codes.data());
+}
+
 template <class BF, class Rounding>
 quantized_matrix<BF> quantize_matrix(const Eigen::Ref<const Eigen::MatrixXf>& X, block_axis axis,
-                                     sr_stream* stream) {
+                                     sr_stream* stream, threads workers) {
   static_assert(rounding::is_policy_v<Rounding>,
                 "quantize: Rounding must be one of the lowp::rounding policies");
   constexpr bool stochastic = rounding::is_stochastic_v<Rounding>;
-  constexpr bool divide = std::is_same_v<typename BF::rule, scale_rule::amax_over_max>;
   constexpr Eigen::Index B = BF::block_size;
   constexpr Eigen::Index T = BF::tile_rows;
   const Eigen::Index rows = X.rows(), cols = X.cols();
@@ -303,78 +320,79 @@ quantized_matrix<BF> quantize_matrix(const Eigen::Ref<const Eigen::MatrixXf>& X,
     for (; i < n; ++i) random[i] = random_word<std::uint32_t>(*stream, first, i);
   }
 
-  row_scale scale(rows);
-  std::vector<std::uint8_t> codes(std::size_t(q.padded_rows()), 0);
-  std::vector<std::uint32_t> amax(static_cast<std::size_t>(rows));
   auto& scale_codes = quantized_matrix_writer::scale_codes(q);
   const Eigen::Index scale_rows = q.scale_rows();
 
-  auto encode = [&](Eigen::Index c) {
-    const std::uint32_t* words = stochastic ? random.data() + std::size_t(c) * std::size_t(rows) : nullptr;
-    encode_column<typename BF::element_type, Rounding, divide>(X.col(c).data(), scale.factor.data(),
-                                                               scale.keep.data(), words, rows, codes.data());
-    quantized_matrix_writer::pack_column(q, c, codes.data());
-  };
-
   if (T == 1 && axis == block_axis::row) {
     // Blocks run along rows: the amax of every row's block is a running max over the block's columns,
-    // vectorised over the (contiguous) rows.
-    for (Eigen::Index c0 = 0, b = 0; c0 < cols; c0 += B, ++b) {
-      const Eigen::Index c1 = std::min(c0 + B, cols);
-      std::fill(amax.begin(), amax.end(), 0u);
-      for (Eigen::Index c = c0; c < c1; ++c) {
-        const float* x = X.col(c).data();
-        std::uint32_t* m = amax.data();
-        for (Eigen::Index r = 0; r < rows; ++r) {
-          const std::uint32_t bits = magnitude_bits(x[r]);
-          m[r] = bits > m[r] ? bits : m[r];
+    // vectorised over the (contiguous) rows. Threads take whole blocks of columns.
+    const Eigen::Index column_blocks = (cols + B - 1) / B;
+    parallel_ranges(column_blocks, workers, 1, [&](std::ptrdiff_t first, std::ptrdiff_t last) {
+      row_scale scale(rows);
+      std::vector<std::uint8_t> codes(std::size_t(q.padded_rows()), 0);
+      std::vector<std::uint32_t> amax(static_cast<std::size_t>(rows));
+      for (Eigen::Index b = first; b < last; ++b) {
+        const Eigen::Index c0 = b * B, c1 = std::min(c0 + B, cols);
+        std::fill(amax.begin(), amax.end(), 0u);
+        for (Eigen::Index c = c0; c < c1; ++c) {
+          const float* x = X.col(c).data();
+          std::uint32_t* m = amax.data();
+          for (Eigen::Index r = 0; r < rows; ++r) {
+            const std::uint32_t bits = magnitude_bits(x[r]);
+            m[r] = bits > m[r] ? bits : m[r];
+          }
         }
+        scaler.batch(amax.data(), rows, scale_codes.data() + b * scale_rows, scale.factor.data(),
+                     scale.keep.data());
+        for (Eigen::Index c = c0; c < c1; ++c) encode_into<BF, Rounding>(q, X, c, scale, random, codes);
       }
-      scaler.batch(amax.data(), rows, scale_codes.data() + b * scale_rows, scale.factor.data(),
-                   scale.keep.data());
-      for (Eigen::Index c = c0; c < c1; ++c) encode(c);
-    }
+    });
   } else {
     // Blocks run down columns (or T x B tiles): the amax of every block of the column (or tile column),
-    // then all their scales at once, spread over the rows they cover.
+    // then all their scales at once, spread over the rows they cover. Threads take whole groups of columns.
     constexpr Eigen::Index rows_per_scale = T == 1 ? B : T;
     const Eigen::Index block_rows = (rows + rows_per_scale - 1) / rows_per_scale;
-    std::vector<std::uint32_t> block_amax(static_cast<std::size_t>(block_rows)),
-        block_keep(block_amax.size());
-    std::vector<float> block_factor(block_amax.size());
     const Eigen::Index group = T == 1 ? 1 : B;  // columns that share the scales
-    for (Eigen::Index c0 = 0, g = 0; c0 < cols; c0 += group, ++g) {
-      const Eigen::Index c1 = std::min(c0 + group, cols);
-      std::fill(block_amax.begin(), block_amax.end(), 0u);
-      for (Eigen::Index c = c0; c < c1; ++c) {
-        const float* x = X.col(c).data();
-        for (Eigen::Index b = 0; b < block_rows; ++b) {
-          const Eigen::Index r0 = b * rows_per_scale, r1 = std::min(r0 + rows_per_scale, rows);
-          std::uint32_t m = 0;
-          if (r1 - r0 == rows_per_scale) {
-            for (Eigen::Index r = 0; r < rows_per_scale;
-                 ++r) {  // a constant trip count: unrolled and vectorised
-              const std::uint32_t bits = magnitude_bits(x[r0 + r]);
-              m = bits > m ? bits : m;
+    const Eigen::Index column_groups = (cols + group - 1) / group;
+    parallel_ranges(column_groups, workers, T == 1 ? 8 : 1, [&](std::ptrdiff_t first, std::ptrdiff_t last) {
+      row_scale scale(rows);
+      std::vector<std::uint8_t> codes(std::size_t(q.padded_rows()), 0);
+      std::vector<std::uint32_t> block_amax(static_cast<std::size_t>(block_rows)),
+          block_keep(block_amax.size());
+      std::vector<float> block_factor(block_amax.size());
+      for (Eigen::Index g = first; g < last; ++g) {
+        const Eigen::Index c0 = g * group, c1 = std::min(c0 + group, cols);
+        std::fill(block_amax.begin(), block_amax.end(), 0u);
+        for (Eigen::Index c = c0; c < c1; ++c) {
+          const float* x = X.col(c).data();
+          for (Eigen::Index b = 0; b < block_rows; ++b) {
+            const Eigen::Index r0 = b * rows_per_scale, r1 = std::min(r0 + rows_per_scale, rows);
+            std::uint32_t m = 0;
+            if (r1 - r0 == rows_per_scale) {
+              for (Eigen::Index r = 0; r < rows_per_scale;
+                   ++r) {  // a constant trip count: unrolled and vectorised
+                const std::uint32_t bits = magnitude_bits(x[r0 + r]);
+                m = bits > m ? bits : m;
+              }
+            } else {
+              for (Eigen::Index r = r0; r < r1; ++r) {
+                const std::uint32_t bits = magnitude_bits(x[r]);
+                m = bits > m ? bits : m;
+              }
             }
-          } else {
-            for (Eigen::Index r = r0; r < r1; ++r) {
-              const std::uint32_t bits = magnitude_bits(x[r]);
-              m = bits > m ? bits : m;
-            }
+            block_amax[std::size_t(b)] = std::max(block_amax[std::size_t(b)], m);
           }
-          block_amax[std::size_t(b)] = std::max(block_amax[std::size_t(b)], m);
         }
+        scaler.batch(block_amax.data(), block_rows, scale_codes.data() + g * scale_rows, block_factor.data(),
+                     block_keep.data());
+        for (Eigen::Index b = 0; b < block_rows; ++b) {  // block by block: a gather per row is slower
+          const Eigen::Index r0 = b * rows_per_scale, r1 = std::min(r0 + rows_per_scale, rows);
+          std::fill(scale.factor.begin() + r0, scale.factor.begin() + r1, block_factor[std::size_t(b)]);
+          std::fill(scale.keep.begin() + r0, scale.keep.begin() + r1, block_keep[std::size_t(b)]);
+        }
+        for (Eigen::Index c = c0; c < c1; ++c) encode_into<BF, Rounding>(q, X, c, scale, random, codes);
       }
-      scaler.batch(block_amax.data(), block_rows, scale_codes.data() + g * scale_rows, block_factor.data(),
-                   block_keep.data());
-      for (Eigen::Index b = 0; b < block_rows; ++b) {  // block by block: a gather per row is slower
-        const Eigen::Index r0 = b * rows_per_scale, r1 = std::min(r0 + rows_per_scale, rows);
-        std::fill(scale.factor.begin() + r0, scale.factor.begin() + r1, block_factor[std::size_t(b)]);
-        std::fill(scale.keep.begin() + r0, scale.keep.begin() + r1, block_keep[std::size_t(b)]);
-      }
-      for (Eigen::Index c = c0; c < c1; ++c) encode(c);
-    }
+    });
   }
   return q;
 }
@@ -387,7 +405,8 @@ Eigen::MatrixXf evaluate_as_float(const Eigen::DenseBase<Derived>& X) {
 }
 
 template <class BF, class Rounding, class Derived>
-quantized_matrix<BF> quantize_any(const Eigen::DenseBase<Derived>& X, block_axis axis, sr_stream* stream) {
+quantized_matrix<BF> quantize_any(const Eigen::DenseBase<Derived>& X, block_axis axis, sr_stream* stream,
+                                  threads workers) {
   using Scalar = typename Derived::Scalar;
   static_assert(std::is_same_v<Scalar, float> || std::is_same_v<Scalar, double>,
                 "quantize: the input must be an Eigen expression of float or double");
@@ -395,10 +414,12 @@ quantized_matrix<BF> quantize_any(const Eigen::DenseBase<Derived>& X, block_axis
   if (axis != block_axis::row && axis != block_axis::column) {
     throw std::invalid_argument("lowp::quantize: the axis must be block_axis::row or block_axis::column");
   }
+  check_thread_count(workers, "quantize");
   if constexpr (std::is_same_v<Scalar, float> && std::is_base_of_v<Eigen::MatrixBase<Derived>, Derived>) {
-    return quantize_matrix<BF, Rounding>(Eigen::Ref<const Eigen::MatrixXf>(X.derived()), axis, stream);
+    return quantize_matrix<BF, Rounding>(Eigen::Ref<const Eigen::MatrixXf>(X.derived()), axis, stream,
+                                         workers);
   } else {
-    return quantize_matrix<BF, Rounding>(evaluate_as_float(X), axis, stream);
+    return quantize_matrix<BF, Rounding>(evaluate_as_float(X), axis, stream, workers);
   }
 }
 
@@ -406,18 +427,21 @@ quantized_matrix<BF> quantize_any(const Eigen::DenseBase<Derived>& X, block_axis
 
 // X into the block format F, blocks along `axis`; Rounding is the elements' rounding policy (stochastic
 // policies draw from the calling thread's stream, from `stream`, or from a fresh stream seeded with `seed`).
+// threads{n}: the blocks on n threads, bit-identical to one thread.
 template <class F, class Rounding = rounding::nearest_even, class Derived>
-quantized_matrix<F> quantize(const Eigen::DenseBase<Derived>& X, block_axis axis) {
-  return detail::quantize_any<F, Rounding>(X, axis, &core::thread_stream());
+quantized_matrix<F> quantize(const Eigen::DenseBase<Derived>& X, block_axis axis, threads workers = {}) {
+  return detail::quantize_any<F, Rounding>(X, axis, &core::thread_stream(), workers);
 }
 template <class F, class Rounding = rounding::nearest_even, class Derived>
-quantized_matrix<F> quantize(const Eigen::DenseBase<Derived>& X, block_axis axis, sr_stream& stream) {
-  return detail::quantize_any<F, Rounding>(X, axis, &stream);
+quantized_matrix<F> quantize(const Eigen::DenseBase<Derived>& X, block_axis axis, sr_stream& stream,
+                             threads workers = {}) {
+  return detail::quantize_any<F, Rounding>(X, axis, &stream, workers);
 }
 template <class F, class Rounding = rounding::nearest_even, class Derived>
-quantized_matrix<F> quantize(const Eigen::DenseBase<Derived>& X, block_axis axis, std::uint64_t seed) {
+quantized_matrix<F> quantize(const Eigen::DenseBase<Derived>& X, block_axis axis, std::uint64_t seed,
+                             threads workers = {}) {
   sr_stream stream(seed);
-  return detail::quantize_any<F, Rounding>(X, axis, &stream);
+  return detail::quantize_any<F, Rounding>(X, axis, &stream, workers);
 }
 
 // quantize then dequantize: X as the block format represents it.

@@ -1,0 +1,322 @@
+// The MX integer GEMM: lowp::gemm(qa, qb) with the default policy when both operands have E8M0 block
+// scales, equal 1-D blocks along K, and elements that are small integers after a fixed power of two:
+// e2m1 values x 2 (-12 .. 12), e2m3 values x 8 (-60 .. 60), MXINT8 codes (values x 64, -128 .. 127).
+// This is the OCP MX v1.0 Dot: exact within a block, fp32 across blocks.
+//
+// The summation order, for C(i, j) with K split into blocks b = 0, 1, .. of B elements (a partial last
+// block padded with zeros):
+//   P_b = sum over k in block b of xa(i, k) * xb(k, j)       exact, in int32 (xa, xb: the integer elements)
+//   t_b = fl32(P_b * 2^(Ea(i, b) + Eb(b, j) - fa - fb))      the exact value rounded once to fp32 (nearest
+//                                                            even, subnormals kept, overflow to +-Inf); NaN
+//                                                            when either block scale is E8M0's NaN (0xFF)
+//   s = +0;  s = fl32(s + t_b) for b = 0, 1, .. in order of K;  C(i, j) = s
+// with Ea, Eb the scale exponents (E8M0 code - 127) and fa, fb the element shifts (1, 3 or 6). A block whose
+// P_b is zero contributes +0 (its integer sum has no sign). |P_b| < 2^24, so P_b is exact in fp32 and t_b is
+// one multiplication by a power of two, rounded once.
+//
+// How it is fast: a 32-element block dot product of 8-bit integers is 8 AVX512-VNNI vpdpbusd instructions
+// per 16 rows (unsigned x signed bytes, four products per 32-bit lane): A's integers are stored offset by
+// +128 and every block's int32 sum starts from -128 x (the block's sum of B's column), which cancels the
+// offset exactly. The block's scale is applied with vscalefps (x * 2^floor(e), one rounding), the term added
+// in fp32. Without AVX-512 VNNI the same order runs in portable code (int32 sums; the term computed in
+// binary64, where it is exact, then rounded once to fp32).
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <type_traits>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "../arith/parallel_ranges.hpp"
+#include "element.hpp"
+#include "quantized_matrix.hpp"
+
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__AVX512F__) && defined(__AVX512VNNI__)
+#include <immintrin.h>
+#define LOWP_MX_GEMM_VNNI 1
+#else
+#define LOWP_MX_GEMM_VNNI 0
+#endif
+
+namespace lowp::detail {
+
+// Element codes as the integers xa = value * 2^shift, where every code's value is such an integer in
+// [-128, 127]; `exact` is false for elements that do not fit (e4m3, e5m2, e3m2: their x would need more
+// than 8 bits).
+template <class Element>
+struct integer_element {
+  using traits = element_traits<Element>;
+  static constexpr int shift = [] {
+    if constexpr (traits::is_integer) {
+      return traits::fraction_bits;
+    } else {
+      return traits::format::mantissa_bits - traits::format::emin;  // the smallest subnormal is 2^-shift
+    }
+  }();
+  static constexpr bool exact = [] {
+    if (shift < 0 || shift > 24) return false;
+    for (std::uint32_t code = 0; code < (1u << traits::bits); ++code) {
+      const float x = traits::values[code] * float(1 << shift);
+      if (!(x >= -128.0f && x <= 127.0f) || x != float(int(x))) return false;
+    }
+    return true;
+  }();
+  static constexpr std::array<std::int8_t, 256> value = [] {
+    std::array<std::int8_t, 256> table{};
+    if constexpr (exact) {
+      for (std::uint32_t code = 0; code < (1u << traits::bits); ++code) {
+        table[code] = static_cast<std::int8_t>(int(traits::values[code] * float(1 << shift)));
+      }
+    }
+    return table;
+  }();
+};
+
+template <class F>
+inline constexpr bool has_integer_mx_elements =
+    F::tile_rows == 1 &&
+    std::is_same_v<typename F::scale_type, float8_e8m0fnu>&& integer_element<typename F::element_type>::exact;
+
+// Both operands qualify and share a block size that keeps |P_b| <= B * 128 * 128 below 2^24.
+template <class FA, class FB>
+inline constexpr bool mx_integer_gemm_applies =
+    has_integer_mx_elements<FA>&& has_integer_mx_elements<FB>&& FA::block_size ==
+        FB::block_size&& FA::block_size % 4 == 0 &&
+    FA::block_size <= 1024;
+
+// The exponent a block scale code contributes, less the element shift; NaN for E8M0's NaN code.
+inline float mx_block_exponent(std::uint32_t scale_code, int shift) noexcept {
+  return scale_code == 0xffu ? std::numeric_limits<float>::quiet_NaN() : float(int(scale_code) - 127 - shift);
+}
+
+// fl32(p * 2^e) for an integer p (|p| < 2^24) and an integer-valued e in [-300, 300], or NaN for a NaN e:
+// exact in binary64, then rounded once.
+inline float mx_block_term(std::int32_t p, float e) noexcept {
+  if (e != e) return e;
+  const double power = std::bit_cast<double>(std::uint64_t(int(e) + 1023) << 52);
+  return static_cast<float>(double(p) * power);
+}
+
+inline constexpr int mx_tile_rows = 32;    // two vectors of 16 int32 lanes
+inline constexpr int mx_tile_columns = 6;  // 12 int32 and 12 fp32 accumulators
+
+// A's row panels, packed once: for panel p, group g of four k, row r: the byte xa(r, 4g + t) + 128 at
+// bytes[((p * groups + g) * mx_tile_rows + r) * 4 + t]; the exponent of row r's block b at
+// exponents[(p * blocks + b) * mx_tile_rows + r]. Rows past m and k past K hold the integer 0.
+struct mx_packed_a {
+  std::vector<std::uint8_t> bytes;
+  std::vector<float> exponents;
+};
+
+// B's column panel, packed per thread: words[g * mx_tile_columns + j] = the four bytes xb(4g .. 4g+3, j),
+// correction[b * mx_tile_columns + j] = -128 * (sum of xb over block b of column j), exponents likewise.
+struct mx_packed_b {
+  std::vector<std::int32_t> words;
+  std::vector<std::int32_t> correction;
+  std::vector<float> exponents;
+};
+
+template <class FA>
+void mx_pack_a(const quantized_matrix<FA>& a, Eigen::Index groups, Eigen::Index blocks,
+               Eigen::Index first_panel, Eigen::Index last_panel, mx_packed_a& out) {
+  using ints = integer_element<typename FA::element_type>;
+  constexpr int MR = mx_tile_rows;
+  const Eigen::Index m = a.rows(), k = a.cols();
+  std::uint8_t codes[4][MR];
+  for (Eigen::Index p = first_panel; p < last_panel; ++p) {
+    const Eigen::Index r0 = p * MR, rows = std::min<Eigen::Index>(MR, m - r0);
+    for (Eigen::Index g = 0; g < groups; ++g) {
+      for (int t = 0; t < 4; ++t) {
+        const Eigen::Index c = 4 * g + t;
+        if (c < k) {
+          a.unpack_column(c, r0, rows, codes[t]);
+          for (Eigen::Index r = 0; r < MR; ++r)
+            codes[t][r] = r < rows ? std::uint8_t(ints::value[codes[t][r]] + 128) : std::uint8_t(128);
+        } else {
+          std::fill(codes[t], codes[t] + MR, std::uint8_t(128));
+        }
+      }
+      std::uint8_t* target = out.bytes.data() + (p * groups + g) * MR * 4;
+      for (int r = 0; r < MR; ++r) {
+        for (int t = 0; t < 4; ++t) target[4 * r + t] = codes[t][r];
+      }
+    }
+    const auto& scales = a.scale_codes();
+    for (Eigen::Index b = 0; b < blocks; ++b) {
+      float* target = out.exponents.data() + (p * blocks + b) * MR;
+      for (Eigen::Index r = 0; r < MR; ++r) {
+        target[r] = r < rows
+                        ? mx_block_exponent(scales[std::size_t(b * a.scale_rows() + r0 + r)], ints::shift)
+                        : 0.0f;
+      }
+    }
+  }
+}
+
+template <class FB>
+void mx_pack_b_panel(const quantized_matrix<FB>& b, Eigen::Index groups, Eigen::Index blocks, Eigen::Index j0,
+                     std::vector<std::uint8_t>& scratch, mx_packed_b& out) {
+  using ints = integer_element<typename FB::element_type>;
+  constexpr int NR = mx_tile_columns;
+  constexpr Eigen::Index B = FB::block_size;
+  const Eigen::Index k = b.rows(), n = b.cols();
+  scratch.assign(std::size_t(groups * 4), 0);
+  for (int j = 0; j < NR; ++j) {
+    const Eigen::Index c = j0 + j;
+    std::fill(scratch.begin(), scratch.end(), std::uint8_t(0));
+    if (c < n) {
+      b.unpack_column(c, 0, k, scratch.data());
+      for (Eigen::Index r = 0; r < k; ++r)
+        scratch[std::size_t(r)] = std::uint8_t(ints::value[scratch[std::size_t(r)]]);
+      for (Eigen::Index r = k; r < 4 * groups; ++r) scratch[std::size_t(r)] = 0;
+    }
+    for (Eigen::Index g = 0; g < groups; ++g) {
+      std::int32_t word;
+      std::memcpy(&word, scratch.data() + 4 * g, 4);
+      out.words[std::size_t(g * NR + j)] = word;
+    }
+    for (Eigen::Index blk = 0; blk < blocks; ++blk) {
+      std::int32_t sum = 0;
+      for (Eigen::Index r = blk * B; r < std::min(k, (blk + 1) * B); ++r)
+        sum += std::int8_t(scratch[std::size_t(r)]);
+      out.correction[std::size_t(blk * NR + j)] = -128 * sum;
+      out.exponents[std::size_t(blk * NR + j)] =
+          c < n ? mx_block_exponent(b.scale_codes()[std::size_t(c * b.scale_rows() + blk)], ints::shift)
+                : 0.0f;
+    }
+  }
+}
+
+// One register tile: rows = 32 of A's packed panel, columns = mx_tile_columns of B's, all of K; the result
+// (column-major, leading dimension ldc) written to c. Vnni: the AVX512-VNNI kernel, else portable code.
+template <int Block, bool Vnni>
+inline void mx_integer_tile(const std::uint8_t* pa, const float* a_exponents, const std::int32_t* pb,
+                            const std::int32_t* correction, const float* b_exponents, Eigen::Index blocks,
+                            float* c, Eigen::Index ldc) {
+  constexpr int MR = mx_tile_rows, NR = mx_tile_columns, G = Block / 4;
+#if LOWP_MX_GEMM_VNNI
+  if constexpr (Vnni) {
+    __m512 sum[NR][2];
+    for (int j = 0; j < NR; ++j) sum[j][0] = sum[j][1] = _mm512_setzero_ps();
+    for (Eigen::Index b = 0; b < blocks; ++b) {
+      __m512i acc[NR][2];
+      for (int j = 0; j < NR; ++j) acc[j][0] = acc[j][1] = _mm512_set1_epi32(correction[b * NR + j]);
+      const std::uint8_t* a_block = pa + b * G * MR * 4;
+      const std::int32_t* b_block = pb + b * G * NR;
+      for (int g = 0; g < G; ++g) {
+        const __m512i a0 = _mm512_loadu_si512(a_block + g * MR * 4);
+        const __m512i a1 = _mm512_loadu_si512(a_block + g * MR * 4 + 64);
+        for (int j = 0; j < NR; ++j) {
+          const __m512i bj = _mm512_set1_epi32(b_block[g * NR + j]);
+          acc[j][0] = _mm512_dpbusd_epi32(acc[j][0], a0, bj);
+          acc[j][1] = _mm512_dpbusd_epi32(acc[j][1], a1, bj);
+        }
+      }
+      const __m512 ea0 = _mm512_loadu_ps(a_exponents + b * MR),
+                   ea1 = _mm512_loadu_ps(a_exponents + b * MR + 16);
+      for (int j = 0; j < NR; ++j) {
+        const __m512 eb = _mm512_set1_ps(b_exponents[b * NR + j]);
+        sum[j][0] =
+            _mm512_add_ps(sum[j][0], _mm512_scalef_ps(_mm512_cvtepi32_ps(acc[j][0]), _mm512_add_ps(ea0, eb)));
+        sum[j][1] =
+            _mm512_add_ps(sum[j][1], _mm512_scalef_ps(_mm512_cvtepi32_ps(acc[j][1]), _mm512_add_ps(ea1, eb)));
+      }
+    }
+    for (int j = 0; j < NR; ++j) {
+      _mm512_storeu_ps(c + j * ldc, sum[j][0]);
+      _mm512_storeu_ps(c + j * ldc + 16, sum[j][1]);
+    }
+    return;
+  }
+#endif
+  float sum[NR][MR] = {};
+  for (Eigen::Index b = 0; b < blocks; ++b) {
+    std::int32_t acc[NR][MR];
+    for (int j = 0; j < NR; ++j) {
+      for (int r = 0; r < MR; ++r) acc[j][r] = correction[b * NR + j];
+    }
+    const std::uint8_t* a_block = pa + b * G * MR * 4;
+    const std::int32_t* b_block = pb + b * G * NR;
+    for (int g = 0; g < G; ++g) {
+      const std::uint8_t* a_group = a_block + g * MR * 4;
+      for (int j = 0; j < NR; ++j) {
+        const std::uint32_t word = std::uint32_t(b_block[g * NR + j]);
+        for (int t = 0; t < 4; ++t) {
+          const std::int32_t x = std::int8_t(std::uint8_t(word >> (8 * t)));
+          for (int r = 0; r < MR; ++r) acc[j][r] += std::int32_t(a_group[4 * r + t]) * x;
+        }
+      }
+    }
+    for (int j = 0; j < NR; ++j) {
+      for (int r = 0; r < MR; ++r)
+        sum[j][r] += mx_block_term(acc[j][r], a_exponents[b * MR + r] + b_exponents[b * NR + j]);
+    }
+  }
+  for (int j = 0; j < NR; ++j) std::memcpy(c + j * ldc, sum[j], sizeof sum[j]);
+}
+
+// Vnni = false forces the portable kernel (the tests hold both to the same bits).
+template <class FA, class FB, bool Vnni = bool(LOWP_MX_GEMM_VNNI)>
+Eigen::MatrixXf mx_integer_gemm(const quantized_matrix<FA>& a, const quantized_matrix<FB>& b,
+                                threads workers) {
+  static_assert(mx_integer_gemm_applies<FA, FB>, "mx_integer_gemm: the formats do not take the integer path");
+  constexpr int MR = mx_tile_rows, NR = mx_tile_columns;
+  constexpr Eigen::Index B = FA::block_size;
+  const Eigen::Index m = a.rows(), k = a.cols(), n = b.cols();
+  Eigen::MatrixXf c(m, n);
+  if (m == 0 || n == 0) return c;
+  const Eigen::Index blocks = (k + B - 1) / B, groups = blocks * (B / 4);
+  const Eigen::Index row_panels = (m + MR - 1) / MR;
+  mx_packed_a packed_a;
+  packed_a.bytes.resize(std::size_t(row_panels * groups * MR * 4));
+  packed_a.exponents.resize(std::size_t(row_panels * blocks * MR));
+  parallel_ranges(row_panels, workers, 1, [&](std::ptrdiff_t first, std::ptrdiff_t last) {
+    mx_pack_a(a, groups, blocks, first, last, packed_a);
+  });
+  // Rows in blocks whose packed A (mc x K bytes) stays in L2 while a column panel of B sweeps over them.
+  const Eigen::Index mc =
+      std::max<Eigen::Index>(MR, (256 * 1024 / std::max<Eigen::Index>(groups * 4, 1)) / MR * MR);
+  const Eigen::Index column_panels = (n + NR - 1) / NR;
+  parallel_ranges(column_panels, workers, 1, [&](std::ptrdiff_t first, std::ptrdiff_t last) {
+    const Eigen::Index panels = last - first;
+    std::vector<mx_packed_b> packed_b(static_cast<std::size_t>(panels));
+    std::vector<std::uint8_t> scratch;
+    for (Eigen::Index q = 0; q < panels; ++q) {
+      mx_packed_b& panel = packed_b[std::size_t(q)];
+      panel.words.resize(std::size_t(groups * NR));
+      panel.correction.resize(std::size_t(blocks * NR));
+      panel.exponents.resize(std::size_t(blocks * NR));
+      mx_pack_b_panel(b, groups, blocks, (first + q) * NR, scratch, panel);
+    }
+    alignas(64) float edge[MR * NR];
+    for (Eigen::Index i0 = 0; i0 < m; i0 += mc) {
+      const Eigen::Index i1 = std::min(m, i0 + mc);
+      for (Eigen::Index q = 0; q < panels; ++q) {
+        const mx_packed_b& panel = packed_b[std::size_t(q)];
+        const Eigen::Index col0 = (first + q) * NR, cols = std::min<Eigen::Index>(NR, n - col0);
+        for (Eigen::Index row0 = i0; row0 < i1; row0 += MR) {
+          const Eigen::Index p = row0 / MR, rows = std::min<Eigen::Index>(MR, m - row0);
+          const bool full = rows == MR && cols == NR;
+          mx_integer_tile<int(B), Vnni>(packed_a.bytes.data() + p * groups * MR * 4,
+                                        packed_a.exponents.data() + p * blocks * MR, panel.words.data(),
+                                        panel.correction.data(), panel.exponents.data(), blocks,
+                                        full ? c.data() + col0 * m + row0 : edge, full ? m : MR);
+          if (!full) {
+            for (Eigen::Index j = 0; j < cols; ++j)
+              std::memcpy(c.data() + (col0 + j) * m + row0, edge + j * MR, std::size_t(rows) * sizeof(float));
+          }
+        }
+      }
+    }
+  });
+  return c;
+}
+
+}  // namespace lowp::detail
