@@ -10,13 +10,17 @@
 #include <type_traits>
 #include <utility>
 
+#include "bit.hpp"
+#include "config.hpp"
+
 #if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>  // only for multiply_low_halves
 #endif
 
 namespace lowp::core {
 
-#if defined(__GNUC__) || defined(__clang__)
+// A GPU thread has no SIMD lanes: the device pass of a CUDA compiler takes the scalar stand-ins below.
+#if (defined(__GNUC__) || defined(__clang__)) && !LOWP_DEVICE_PASS
 #define LOWP_HAS_VECTOR_EXTENSIONS 1
 #if defined(__AVX512F__) && defined(__AVX512BW__)
 inline constexpr int native_vector_bytes = 64;
@@ -66,33 +70,33 @@ template <class L>
 inline constexpr int lane_count = static_cast<int>(sizeof(L) / sizeof(lane_element_t<L>));
 
 template <class L>
-constexpr L splat(lane_element_t<L> value) {
+LOWP_HOST_DEVICE constexpr L splat(lane_element_t<L> value) {
   return L{} + value;
 }
 
 // mask ? a : b per lane; `mask` is a bool, an int, or a lane mask from a vector comparison.
 template <class Mask, class L>
-constexpr L select(Mask mask, L a, L b) {
+LOWP_HOST_DEVICE constexpr L select(Mask mask, L a, L b) {
   return mask ? a : b;
 }
 
 // The comparison stays inside the conditional so that GCC sees a min/max (one pminud/pmaxud) rather than
 // a compare and a blend, as it does when the mask arrives through select's parameter.
 template <class L>
-constexpr L lane_min(L a, L b) {
+LOWP_HOST_DEVICE constexpr L lane_min(L a, L b) {
   return a < b ? a : b;
 }
 
 template <class L>
-constexpr L lane_max(L a, L b) {
+LOWP_HOST_DEVICE constexpr L lane_max(L a, L b) {
   return a > b ? a : b;
 }
 
 // The bits of a float/double lane as unsigned lanes of the same width, and back.
 template <class L, class F>
-constexpr L bits_of(F value) {
+LOWP_HOST_DEVICE constexpr L bits_of(F value) {
   if constexpr (std::is_arithmetic_v<F>) {
-    return std::bit_cast<L>(value);
+    return core::bit_cast<L>(value);
   } else {
     return (L)value;  // vector cast between same-size vector types reinterprets the bits
   }
@@ -117,7 +121,9 @@ inline u64_lanes multiply_low_halves(u64_lanes a, u64_lanes b) {
 // __builtin_shufflevector: Clang, and GCC from 12. Older GCC takes the __builtin_shuffle and
 // __builtin_convertvector forms below, which are correct but slower.
 #ifndef LOWP_HAS_SHUFFLEVECTOR
-#if defined(__clang__) || __GNUC__ >= 12
+// nvcc's front end (CUDA 13) drops the `...` of a pack expanded in the builtin's arguments, so its host
+// pass takes the older forms too.
+#if (defined(__clang__) || __GNUC__ >= 12) && !defined(__NVCC__)
 #define LOWP_HAS_SHUFFLEVECTOR 1
 #else
 #define LOWP_HAS_SHUFFLEVECTOR 0
@@ -205,9 +211,9 @@ inline L widen_part(L packed) {
 
 // Unsigned lanes reinterpreted as float/double lanes of the same width.
 template <class F, class L>
-constexpr F float_of(L bits) {
+LOWP_HOST_DEVICE constexpr F float_of(L bits) {
   if constexpr (std::is_arithmetic_v<L>) {
-    return std::bit_cast<F>(bits);
+    return core::bit_cast<F>(bits);
   } else {
     return (F)bits;
   }

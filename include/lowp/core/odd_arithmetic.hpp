@@ -9,27 +9,30 @@
 #include <cmath>
 #include <cstdint>
 
+#include "bit.hpp"
+#include "config.hpp"
+
 namespace lowp::core {
 
 // Moves a round-to-nearest result r of an exact value x to the odd neighbour of x when x != r.
 // `x_above` says whether x > r. Overflow is out of scope: callers' operands are far inside binary64.
-inline double make_odd(double r, bool inexact, bool x_above) noexcept {
+LOWP_HOST_DEVICE inline double make_odd(double r, bool inexact, bool x_above) noexcept {
   if (!inexact) return r;
-  std::uint64_t bits = std::bit_cast<std::uint64_t>(r);
+  std::uint64_t bits = core::bit_cast<std::uint64_t>(r);
   if ((bits & 1) != 0) return r;  // r is already the odd neighbour
   // Step one ulp toward x: magnitude up when x is farther from zero than r.
   const bool negative = (bits >> 63) != 0;
   const bool magnitude_up = x_above != negative;
   if (r == 0.0) {
     // x is a nonzero tiny value: the odd neighbour is the smallest subnormal with x's sign.
-    return x_above ? std::bit_cast<double>(std::uint64_t(1)) : -std::bit_cast<double>(std::uint64_t(1));
+    return x_above ? core::bit_cast<double>(std::uint64_t(1)) : -core::bit_cast<double>(std::uint64_t(1));
   }
   bits = magnitude_up ? bits + 1 : bits - 1;
-  return std::bit_cast<double>(bits);
+  return core::bit_cast<double>(bits);
 }
 
 // a + b, exact or odd (TwoSum recovers the rounding error exactly).
-inline double add_odd(double a, double b) noexcept {
+LOWP_HOST_DEVICE inline double add_odd(double a, double b) noexcept {
   const double s = a + b;
   const double bv = s - a;
   const double av = s - bv;
@@ -39,12 +42,12 @@ inline double add_odd(double a, double b) noexcept {
 }
 
 // a * b for operands of at most 26 significant bits each: exact in binary64, nothing to do.
-inline double multiply_exact(double a, double b) noexcept {
+LOWP_HOST_DEVICE inline double multiply_exact(double a, double b) noexcept {
   return a * b;
 }
 
 // a / b, odd: the remainder a - q*b is exact with one fma.
-inline double divide_odd(double a, double b) noexcept {
+LOWP_HOST_DEVICE inline double divide_odd(double a, double b) noexcept {
   const double q = a / b;
   if (!std::isfinite(q) || q == 0.0) {
     if (q == 0.0 && a != 0.0 && std::isfinite(b))
@@ -57,7 +60,7 @@ inline double divide_odd(double a, double b) noexcept {
 }
 
 // sqrt(a), odd.
-inline double sqrt_odd(double a) noexcept {
+LOWP_HOST_DEVICE inline double sqrt_odd(double a) noexcept {
   const double r = std::sqrt(a);
   if (!std::isfinite(r) || r == 0.0) return r;
   const double remainder = std::fma(-r, r, a);
@@ -65,7 +68,7 @@ inline double sqrt_odd(double a) noexcept {
 }
 
 // a * b + c with one rounding to odd: the product is exact (narrow operands), so only the sum rounds.
-inline double fma_odd(double a, double b, double c) noexcept {
+LOWP_HOST_DEVICE inline double fma_odd(double a, double b, double c) noexcept {
   return add_odd(a * b, c);
 }
 

@@ -18,6 +18,8 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "bit.hpp"
+#include "config.hpp"
 #include "ieee_binary.hpp"
 #include "lanes.hpp"
 #include "rounding.hpp"
@@ -33,7 +35,7 @@ inline constexpr bool fits_lanes_of = Format::emin + ieee_binary<Float>::bias >=
 // `random` supplies the random word of each lane for stochastic policies (ignored otherwise): the top bits
 // are used first, so a B-bit draw is random >> (W - B).
 template <class Format, class Rounding, class Overflow, class Source, class L>
-constexpr L round_to_format(L source_bits, [[maybe_unused]] L random) {
+LOWP_HOST_DEVICE constexpr L round_to_format(L source_bits, [[maybe_unused]] L random) {
   using binary = ieee_binary<Source>;
   using U = lane_element_t<L>;
   static_assert(std::is_same_v<U, typename binary::bits_type>, "lanes must be as wide as the source type");
@@ -176,7 +178,7 @@ constexpr L round_to_format(L source_bits, [[maybe_unused]] L random) {
 // whose range lies inside Target's is representable in Target. NaN codes decode to the canonical quiet
 // NaN with the code's sign bit (fnuz's NaN code 0x80 has it set).
 template <class Format, class Target, class L>
-constexpr L decode_format(L code) {
+LOWP_HOST_DEVICE constexpr L decode_format(L code) {
   using binary = ieee_binary<Target>;
   using U = lane_element_t<L>;
   static_assert(std::is_same_v<U, typename binary::bits_type>, "lanes must be as wide as the target type");
@@ -202,10 +204,11 @@ constexpr L decode_format(L code) {
     constexpr U implicit_one = (rebias + 1) << SM;
     L difference;
     if constexpr (std::is_arithmetic_v<L>) {
-      difference = std::bit_cast<L>(std::bit_cast<Target>(normalised) - std::bit_cast<Target>(implicit_one));
+      difference =
+          core::bit_cast<L>(core::bit_cast<Target>(normalised) - core::bit_cast<Target>(implicit_one));
     } else {
       using F = std::conditional_t<sizeof(U) == 4, f32_lanes, f64_lanes>;
-      difference = (L)((F)normalised - std::bit_cast<Target>(implicit_one));
+      difference = (L)((F)normalised - core::bit_cast<Target>(implicit_one));
     }
     bits = select(field == 0, difference, bits);
   }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "config.hpp"
 #include "rounding.hpp"
 
 namespace lowp::core {
@@ -16,7 +17,7 @@ namespace lowp::core {
 // (exact: a double's fraction has at most 52 bits); stochastic<B> adds B random bits below the point and
 // truncates; stochastic_equal goes up with probability 1/2 when y is not an integer.
 template <class Rounding, class Word>
-inline double round_to_integer(double y, [[maybe_unused]] Word random) noexcept {
+LOWP_HOST_DEVICE inline double round_to_integer(double y, [[maybe_unused]] Word random) noexcept {
   static_assert(rounding::is_policy_v<Rounding>, "Rounding must be one of the lowp::rounding policies");
   static_assert(std::is_same_v<Word, std::uint32_t> || std::is_same_v<Word, std::uint64_t>,
                 "the random word must be 32 or 64 bits");

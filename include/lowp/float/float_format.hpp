@@ -6,6 +6,8 @@
 #include <limits>
 #include <type_traits>
 
+#include "../core/config.hpp"
+
 namespace lowp {
 
 // Where a format keeps its special values.
@@ -23,7 +25,7 @@ using smallest_unsigned_t =
     std::conditional_t<(Bits <= 8), std::uint8_t,
                        std::conditional_t<(Bits <= 16), std::uint16_t, std::uint32_t>>;
 
-constexpr double power_of_two(int exponent) {
+LOWP_HOST_DEVICE constexpr double power_of_two(int exponent) {
   double result = 1.0;
   for (; exponent > 0; --exponent) result *= 2.0;
   for (; exponent < 0; ++exponent) result *= 0.5;
@@ -94,17 +96,17 @@ struct float_format {
   static_assert(emin - ManBits >= -149 && emax <= 127,
                 "float_format: Bias puts values outside float's range; every value must be exactly a float");
 
-  static constexpr double max() {
+  LOWP_HOST_DEVICE static constexpr double max() {
     const std::uint32_t significand =
         (max_code & ((std::uint32_t(1) << ManBits) - 1)) | (std::uint32_t(1) << ManBits);
     return double(significand) * detail::power_of_two(emax - ManBits);
   }
-  static constexpr double lowest() { return is_signed ? -max() : min_normal(); }
-  static constexpr double min_normal() { return detail::power_of_two(emin); }
-  static constexpr double min_subnormal() {
+  LOWP_HOST_DEVICE static constexpr double lowest() { return is_signed ? -max() : min_normal(); }
+  LOWP_HOST_DEVICE static constexpr double min_normal() { return detail::power_of_two(emin); }
+  LOWP_HOST_DEVICE static constexpr double min_subnormal() {
     return detail::power_of_two(has_subnormals ? emin - ManBits : emin);
   }
-  static constexpr double epsilon() { return detail::power_of_two(-ManBits); }
+  LOWP_HOST_DEVICE static constexpr double epsilon() { return detail::power_of_two(-ManBits); }
 };
 
 }  // namespace lowp

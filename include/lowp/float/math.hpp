@@ -2,17 +2,20 @@
 // Each is computed in binary64 and rounded once with the type's policy. Binary64 carries 29+ more bits than
 // any minifloat, so the result is the correctly rounded one except in rare hard-to-round cases of the
 // transcendental functions (exp, log, pow, sin, ...); min, max, floor, ceil, trunc and round are exact.
+// In CUDA device code the binary64 functions are CUDA's (a few ulps of binary64 for some), so a device
+// result can differ from the host's in those same rare cases.
 #pragma once
 
 #include <cmath>
 
+#include "../core/config.hpp"
 #include "minifloat_scalar.hpp"
 
 namespace lowp {
 
 #define LOWP_MINIFLOAT_UNARY(name)                                            \
   template <class F, class R, class O>                                        \
-  minifloat<F, R, O> name(minifloat<F, R, O> x) noexcept {                    \
+  LOWP_HOST_DEVICE minifloat<F, R, O> name(minifloat<F, R, O> x) noexcept {   \
     return minifloat<F, R, O>::round_from(std::name(static_cast<double>(x))); \
   }
 LOWP_MINIFLOAT_UNARY(exp)
@@ -40,28 +43,28 @@ LOWP_MINIFLOAT_UNARY(rint)
 #undef LOWP_MINIFLOAT_UNARY
 
 template <class F, class R, class O>
-minifloat<F, R, O> pow(minifloat<F, R, O> x, minifloat<F, R, O> y) noexcept {
+LOWP_HOST_DEVICE minifloat<F, R, O> pow(minifloat<F, R, O> x, minifloat<F, R, O> y) noexcept {
   return minifloat<F, R, O>::round_from(std::pow(static_cast<double>(x), static_cast<double>(y)));
 }
 template <class F, class R, class O>
-minifloat<F, R, O> atan2(minifloat<F, R, O> y, minifloat<F, R, O> x) noexcept {
+LOWP_HOST_DEVICE minifloat<F, R, O> atan2(minifloat<F, R, O> y, minifloat<F, R, O> x) noexcept {
   return minifloat<F, R, O>::round_from(std::atan2(static_cast<double>(y), static_cast<double>(x)));
 }
 template <class F, class R, class O>
-minifloat<F, R, O> hypot(minifloat<F, R, O> x, minifloat<F, R, O> y) noexcept {
+LOWP_HOST_DEVICE minifloat<F, R, O> hypot(minifloat<F, R, O> x, minifloat<F, R, O> y) noexcept {
   return minifloat<F, R, O>::round_from(std::hypot(static_cast<double>(x), static_cast<double>(y)));
 }
 // IEEE minNum/maxNum: a NaN operand is ignored.
 template <class F, class R, class O>
-minifloat<F, R, O> fmin(minifloat<F, R, O> x, minifloat<F, R, O> y) noexcept {
+LOWP_HOST_DEVICE minifloat<F, R, O> fmin(minifloat<F, R, O> x, minifloat<F, R, O> y) noexcept {
   return isnan(x) ? y : isnan(y) ? x : (y < x ? y : x);
 }
 template <class F, class R, class O>
-minifloat<F, R, O> fmax(minifloat<F, R, O> x, minifloat<F, R, O> y) noexcept {
+LOWP_HOST_DEVICE minifloat<F, R, O> fmax(minifloat<F, R, O> x, minifloat<F, R, O> y) noexcept {
   return isnan(x) ? y : isnan(y) ? x : (x < y ? y : x);
 }
 template <class F, class R, class O>
-minifloat<F, R, O> fabs(minifloat<F, R, O> x) noexcept {
+LOWP_HOST_DEVICE minifloat<F, R, O> fabs(minifloat<F, R, O> x) noexcept {
   return abs(x);
 }
 

@@ -12,6 +12,8 @@
 #include <string>
 #include <type_traits>
 
+#include "../core/bit.hpp"
+#include "../core/config.hpp"
 #include "../core/odd_arithmetic.hpp"
 #include "../core/random.hpp"
 #include "../core/round_to_format.hpp"
@@ -25,14 +27,14 @@ namespace detail {
 // An integer as a binary64 rounded to odd: exact below 2^53, and otherwise a value that rounds like the
 // integer into any format of precision <= 51.
 template <std::integral I>
-constexpr double integer_to_double_odd(I value) {
+LOWP_HOST_DEVICE constexpr double integer_to_double_odd(I value) {
   if constexpr (sizeof(I) < 8) {
     return static_cast<double>(value);
   } else {
     const bool negative = std::is_signed_v<I> && value < 0;
     std::uint64_t magnitude =
         negative ? 0 - static_cast<std::uint64_t>(value) : static_cast<std::uint64_t>(value);
-    const int width = std::bit_width(magnitude);
+    const int width = core::bit_width(magnitude);
     if (width > 53) {
       const int dropped = width - 53;
       const std::uint64_t sticky = (magnitude & ((std::uint64_t(1) << dropped) - 1)) != 0 ? 1 : 0;
@@ -61,57 +63,66 @@ class minifloat {
 
   // Zero (code 0; for e8m0, which has no zero, code 0 is its smallest value 2^-127).
   constexpr minifloat() noexcept = default;
-  constexpr explicit minifloat(float value) noexcept : bits_(encode(value)) {}
-  constexpr explicit minifloat(double value) noexcept : bits_(encode(value)) {}
+  LOWP_HOST_DEVICE constexpr explicit minifloat(float value) noexcept : bits_(encode(value)) {}
+  LOWP_HOST_DEVICE constexpr explicit minifloat(double value) noexcept : bits_(encode(value)) {}
   // Integers convert implicitly (T x = 0; x == 1), as generic numerical code such as Eigen's expects;
   // floating-point values convert explicitly, so a rounding is always visible in the source.
   template <std::integral I>
-  constexpr minifloat(I value) noexcept : bits_(encode(detail::integer_to_double_odd(value))) {}
+  LOWP_HOST_DEVICE constexpr minifloat(I value) noexcept
+      : bits_(encode(detail::integer_to_double_odd(value))) {}
   // Rounds a value of another minifloat type (its value is exactly a float).
   template <class F, class R, class O>
-  requires(!std::is_same_v<minifloat<F, R, O>, minifloat>) constexpr explicit minifloat(
-      minifloat<F, R, O> value) noexcept
+  requires(!std::is_same_v<minifloat<F, R, O>, minifloat>) LOWP_HOST_DEVICE
+      constexpr explicit minifloat(minifloat<F, R, O> value) noexcept
       : bits_(encode(static_cast<float>(value))) {}
 
   // Bits above the format's width are ignored.
-  static constexpr minifloat from_bits(storage_type bits) noexcept {
+  LOWP_HOST_DEVICE static constexpr minifloat from_bits(storage_type bits) noexcept {
     minifloat result;
     result.bits_ = static_cast<storage_type>(bits & code_mask);
     return result;
   }
-  constexpr storage_type bits() const noexcept { return bits_; }
+  LOWP_HOST_DEVICE constexpr storage_type bits() const noexcept { return bits_; }
 
-  constexpr explicit operator float() const noexcept {
+  LOWP_HOST_DEVICE constexpr explicit operator float() const noexcept {
     if constexpr (core::fits_lanes_of<Format, float>) {
-      return std::bit_cast<float>(core::decode_format<Format, float>(std::uint32_t{bits_}));
+      return core::bit_cast<float>(core::decode_format<Format, float>(std::uint32_t{bits_}));
     } else {
       return static_cast<float>(static_cast<double>(*this));
     }
   }
-  constexpr explicit operator double() const noexcept {
-    return std::bit_cast<double>(core::decode_format<Format, double>(std::uint64_t{bits_}));
+  LOWP_HOST_DEVICE constexpr explicit operator double() const noexcept {
+    return core::bit_cast<double>(core::decode_format<Format, double>(std::uint64_t{bits_}));
   }
 
   // Rounds a binary64 value once. For arithmetic, `value` is the exact result or its round-to-odd form.
-  static constexpr minifloat round_from(double value) noexcept { return from_bits(encode(value)); }
+  LOWP_HOST_DEVICE static constexpr minifloat round_from(double value) noexcept {
+    return from_bits(encode(value));
+  }
 
-  friend minifloat operator+(minifloat a, minifloat b) noexcept { return round_from(add(wide(a), wide(b))); }
-  friend minifloat operator-(minifloat a, minifloat b) noexcept { return round_from(add(wide(a), -wide(b))); }
-  friend minifloat operator*(minifloat a, minifloat b) noexcept { return round_from(wide(a) * wide(b)); }
-  friend minifloat operator/(minifloat a, minifloat b) noexcept {
+  LOWP_HOST_DEVICE friend minifloat operator+(minifloat a, minifloat b) noexcept {
+    return round_from(add(wide(a), wide(b)));
+  }
+  LOWP_HOST_DEVICE friend minifloat operator-(minifloat a, minifloat b) noexcept {
+    return round_from(add(wide(a), -wide(b)));
+  }
+  LOWP_HOST_DEVICE friend minifloat operator*(minifloat a, minifloat b) noexcept {
+    return round_from(wide(a) * wide(b));
+  }
+  LOWP_HOST_DEVICE friend minifloat operator/(minifloat a, minifloat b) noexcept {
     if constexpr (rounding::is_nearest_v<Rounding>) {
       return round_from(wide(a) / wide(b));
     } else {
       return round_from(core::divide_odd(wide(a), wide(b)));
     }
   }
-  minifloat& operator+=(minifloat b) noexcept { return *this = *this + b; }
-  minifloat& operator-=(minifloat b) noexcept { return *this = *this - b; }
-  minifloat& operator*=(minifloat b) noexcept { return *this = *this * b; }
-  minifloat& operator/=(minifloat b) noexcept { return *this = *this / b; }
+  LOWP_HOST_DEVICE minifloat& operator+=(minifloat b) noexcept { return *this = *this + b; }
+  LOWP_HOST_DEVICE minifloat& operator-=(minifloat b) noexcept { return *this = *this - b; }
+  LOWP_HOST_DEVICE minifloat& operator*=(minifloat b) noexcept { return *this = *this * b; }
+  LOWP_HOST_DEVICE minifloat& operator/=(minifloat b) noexcept { return *this = *this / b; }
 
-  constexpr minifloat operator+() const noexcept { return *this; }
-  constexpr minifloat operator-() const noexcept {
+  LOWP_HOST_DEVICE constexpr minifloat operator+() const noexcept { return *this; }
+  LOWP_HOST_DEVICE constexpr minifloat operator-() const noexcept {
     if constexpr (!Format::is_signed) {
       return round_from(
           -wide(*this));  // no sign bit: -x is out of range (NaN, or the smallest when saturating)
@@ -123,98 +134,113 @@ class minifloat {
   }
 
   // IEEE comparisons: exact through float (every value is a float), NaN unordered.
-  friend constexpr bool operator==(minifloat a, minifloat b) noexcept { return narrow(a) == narrow(b); }
-  friend constexpr bool operator!=(minifloat a, minifloat b) noexcept { return narrow(a) != narrow(b); }
-  friend constexpr bool operator<(minifloat a, minifloat b) noexcept { return narrow(a) < narrow(b); }
-  friend constexpr bool operator<=(minifloat a, minifloat b) noexcept { return narrow(a) <= narrow(b); }
-  friend constexpr bool operator>(minifloat a, minifloat b) noexcept { return narrow(a) > narrow(b); }
-  friend constexpr bool operator>=(minifloat a, minifloat b) noexcept { return narrow(a) >= narrow(b); }
+  LOWP_HOST_DEVICE friend constexpr bool operator==(minifloat a, minifloat b) noexcept {
+    return narrow(a) == narrow(b);
+  }
+  LOWP_HOST_DEVICE friend constexpr bool operator!=(minifloat a, minifloat b) noexcept {
+    return narrow(a) != narrow(b);
+  }
+  LOWP_HOST_DEVICE friend constexpr bool operator<(minifloat a, minifloat b) noexcept {
+    return narrow(a) < narrow(b);
+  }
+  LOWP_HOST_DEVICE friend constexpr bool operator<=(minifloat a, minifloat b) noexcept {
+    return narrow(a) <= narrow(b);
+  }
+  LOWP_HOST_DEVICE friend constexpr bool operator>(minifloat a, minifloat b) noexcept {
+    return narrow(a) > narrow(b);
+  }
+  LOWP_HOST_DEVICE friend constexpr bool operator>=(minifloat a, minifloat b) noexcept {
+    return narrow(a) >= narrow(b);
+  }
 
   // Mixed with a built-in floating type: computed in the wider of the two (float or double), unrounded.
   template <std::floating_point F>
-  friend constexpr auto operator+(minifloat a, F b) noexcept {
+  LOWP_HOST_DEVICE friend constexpr auto operator+(minifloat a, F b) noexcept {
     return promote<F>(a) + b;
   }
   template <std::floating_point F>
-  friend constexpr auto operator+(F a, minifloat b) noexcept {
+  LOWP_HOST_DEVICE friend constexpr auto operator+(F a, minifloat b) noexcept {
     return a + promote<F>(b);
   }
   template <std::floating_point F>
-  friend constexpr auto operator-(minifloat a, F b) noexcept {
+  LOWP_HOST_DEVICE friend constexpr auto operator-(minifloat a, F b) noexcept {
     return promote<F>(a) - b;
   }
   template <std::floating_point F>
-  friend constexpr auto operator-(F a, minifloat b) noexcept {
+  LOWP_HOST_DEVICE friend constexpr auto operator-(F a, minifloat b) noexcept {
     return a - promote<F>(b);
   }
   template <std::floating_point F>
-  friend constexpr auto operator*(minifloat a, F b) noexcept {
+  LOWP_HOST_DEVICE friend constexpr auto operator*(minifloat a, F b) noexcept {
     return promote<F>(a) * b;
   }
   template <std::floating_point F>
-  friend constexpr auto operator*(F a, minifloat b) noexcept {
+  LOWP_HOST_DEVICE friend constexpr auto operator*(F a, minifloat b) noexcept {
     return a * promote<F>(b);
   }
   template <std::floating_point F>
-  friend constexpr auto operator/(minifloat a, F b) noexcept {
+  LOWP_HOST_DEVICE friend constexpr auto operator/(minifloat a, F b) noexcept {
     return promote<F>(a) / b;
   }
   template <std::floating_point F>
-  friend constexpr auto operator/(F a, minifloat b) noexcept {
+  LOWP_HOST_DEVICE friend constexpr auto operator/(F a, minifloat b) noexcept {
     return a / promote<F>(b);
   }
   template <std::floating_point F>
-  friend constexpr bool operator==(minifloat a, F b) noexcept {
+  LOWP_HOST_DEVICE friend constexpr bool operator==(minifloat a, F b) noexcept {
     return promote<F>(a) == b;
   }
   template <std::floating_point F>
-  friend constexpr bool operator<(minifloat a, F b) noexcept {
+  LOWP_HOST_DEVICE friend constexpr bool operator<(minifloat a, F b) noexcept {
     return promote<F>(a) < b;
   }
   template <std::floating_point F>
-  friend constexpr bool operator<(F a, minifloat b) noexcept {
+  LOWP_HOST_DEVICE friend constexpr bool operator<(F a, minifloat b) noexcept {
     return a < promote<F>(b);
   }
   template <std::floating_point F>
-  friend constexpr bool operator>(minifloat a, F b) noexcept {
+  LOWP_HOST_DEVICE friend constexpr bool operator>(minifloat a, F b) noexcept {
     return promote<F>(a) > b;
   }
   template <std::floating_point F>
-  friend constexpr bool operator>(F a, minifloat b) noexcept {
+  LOWP_HOST_DEVICE friend constexpr bool operator>(F a, minifloat b) noexcept {
     return a > promote<F>(b);
   }
   template <std::floating_point F>
-  friend constexpr bool operator<=(minifloat a, F b) noexcept {
+  LOWP_HOST_DEVICE friend constexpr bool operator<=(minifloat a, F b) noexcept {
     return promote<F>(a) <= b;
   }
   template <std::floating_point F>
-  friend constexpr bool operator<=(F a, minifloat b) noexcept {
+  LOWP_HOST_DEVICE friend constexpr bool operator<=(F a, minifloat b) noexcept {
     return a <= promote<F>(b);
   }
   template <std::floating_point F>
-  friend constexpr bool operator>=(minifloat a, F b) noexcept {
+  LOWP_HOST_DEVICE friend constexpr bool operator>=(minifloat a, F b) noexcept {
     return promote<F>(a) >= b;
   }
   template <std::floating_point F>
-  friend constexpr bool operator>=(F a, minifloat b) noexcept {
+  LOWP_HOST_DEVICE friend constexpr bool operator>=(F a, minifloat b) noexcept {
     return a >= promote<F>(b);
   }
 
   // Found by argument-dependent lookup.
-  friend constexpr bool isnan(minifloat x) noexcept { return narrow(x) != narrow(x); }
-  friend constexpr bool isinf(minifloat x) noexcept {
+  LOWP_HOST_DEVICE friend constexpr bool isnan(minifloat x) noexcept { return narrow(x) != narrow(x); }
+  LOWP_HOST_DEVICE friend constexpr bool isinf(minifloat x) noexcept {
     const float v = narrow(x);
-    return v == std::numeric_limits<float>::infinity() || v == -std::numeric_limits<float>::infinity();
+    constexpr float infinity = core::bit_cast<float>(0x7f800000u);  // numeric_limits is host-only under nvcc
+    return v == infinity || v == -infinity;
   }
-  friend constexpr bool isfinite(minifloat x) noexcept { return !isnan(x) && !isinf(x); }
-  friend constexpr bool signbit(minifloat x) noexcept { return (x.bits_ & Format::sign_mask) != 0; }
-  friend constexpr minifloat abs(minifloat x) noexcept {
+  LOWP_HOST_DEVICE friend constexpr bool isfinite(minifloat x) noexcept { return !isnan(x) && !isinf(x); }
+  LOWP_HOST_DEVICE friend constexpr bool signbit(minifloat x) noexcept {
+    return (x.bits_ & Format::sign_mask) != 0;
+  }
+  LOWP_HOST_DEVICE friend constexpr minifloat abs(minifloat x) noexcept {
     if constexpr (Format::enc == encoding::fnuz) {
       if (x.bits_ == Format::nan_code) return x;  // the NaN code is the sign bit alone
     }
     return from_bits(static_cast<storage_type>(x.bits_ & ~Format::sign_mask));
   }
-  friend minifloat sqrt(minifloat x) noexcept {
+  LOWP_HOST_DEVICE friend minifloat sqrt(minifloat x) noexcept {
     if constexpr (rounding::is_nearest_v<Rounding>) {
       return round_from(std::sqrt(wide(x)));
     } else {
@@ -222,7 +248,7 @@ class minifloat {
     }
   }
   // a * b + c with one rounding.
-  friend minifloat fma(minifloat a, minifloat b, minifloat c) noexcept {
+  LOWP_HOST_DEVICE friend minifloat fma(minifloat a, minifloat b, minifloat c) noexcept {
     const double product = wide(a) * wide(b);  // exact: at most 24 + 24 significant bits
     return round_from(signed_zero_sum(product, wide(c), core::add_odd(product, wide(c))));
   }
@@ -231,10 +257,10 @@ class minifloat {
   static constexpr std::uint32_t code_mask =
       Format::bits >= 32 ? 0xffffffffu : (std::uint32_t(1) << Format::bits) - 1;
 
-  static constexpr double wide(minifloat x) noexcept { return static_cast<double>(x); }
-  static constexpr float narrow(minifloat x) noexcept { return static_cast<float>(x); }
+  LOWP_HOST_DEVICE static constexpr double wide(minifloat x) noexcept { return static_cast<double>(x); }
+  LOWP_HOST_DEVICE static constexpr float narrow(minifloat x) noexcept { return static_cast<float>(x); }
   template <class F>
-  static constexpr auto promote(minifloat x) noexcept {
+  LOWP_HOST_DEVICE static constexpr auto promote(minifloat x) noexcept {
     if constexpr (sizeof(F) > sizeof(float)) {
       return static_cast<F>(static_cast<double>(x));
     } else {
@@ -244,13 +270,13 @@ class minifloat {
 
   // IEEE 754 6.3: an exact zero sum is +0 in every direction but downward, where it is -0, except that
   // (+0) + (+0) stays +0 and (-0) + (-0) stays -0. Binary64 round-to-nearest already gives the former.
-  static constexpr double signed_zero_sum(double a, double b, double sum) noexcept {
+  LOWP_HOST_DEVICE static constexpr double signed_zero_sum(double a, double b, double sum) noexcept {
     if constexpr (std::is_same_v<Rounding, rounding::downward>) {
       if (sum == 0.0 && !(a == 0.0 && b == 0.0 && !std::signbit(a) && !std::signbit(b))) return -0.0;
     }
     return sum;
   }
-  static constexpr double add(double a, double b) noexcept {
+  LOWP_HOST_DEVICE static constexpr double add(double a, double b) noexcept {
     if constexpr (rounding::is_nearest_v<Rounding>) {
       return a + b;
     } else {
@@ -259,7 +285,7 @@ class minifloat {
   }
 
   template <class Source>
-  static constexpr storage_type encode(Source value) noexcept {
+  LOWP_HOST_DEVICE static constexpr storage_type encode(Source value) noexcept {
     using bits_type = typename core::ieee_binary<Source>::bits_type;
     if constexpr (std::is_same_v<Source, float> && !core::fits_lanes_of<Format, float>) {
       return encode(static_cast<double>(value));
@@ -267,13 +293,13 @@ class minifloat {
       bits_type random = 0;
       if constexpr (rounding::is_stochastic_v<Rounding>) {
         if constexpr (sizeof(bits_type) == 8) {
-          random = core::thread_stream().next_u64();
+          random = core::next_thread_u64();
         } else {
-          random = core::thread_stream().next_u32();
+          random = core::next_thread_u32();
         }
       }
-      return static_cast<storage_type>(
-          core::round_to_format<Format, Rounding, Overflow, Source>(std::bit_cast<bits_type>(value), random));
+      return static_cast<storage_type>(core::round_to_format<Format, Rounding, Overflow, Source>(
+          core::bit_cast<bits_type>(value), random));
     }
   }
 
@@ -344,23 +370,27 @@ class std::numeric_limits<lowp::minifloat<F, R, O>> {
   static constexpr bool traps = false;
   static constexpr bool tinyness_before = false;
 
-  static constexpr T min() noexcept {
+  LOWP_HOST_DEVICE static constexpr T min() noexcept {
     return T::from_bits(F::has_subnormals ? code(code(1) << F::mantissa_bits) : 0);
   }
-  static constexpr T max() noexcept { return T::from_bits(code(F::max_code)); }
-  static constexpr T lowest() noexcept {
+  LOWP_HOST_DEVICE static constexpr T max() noexcept { return T::from_bits(code(F::max_code)); }
+  LOWP_HOST_DEVICE static constexpr T lowest() noexcept {
     return F::is_signed ? T::from_bits(code(F::max_code | F::sign_mask)) : min();
   }
-  static constexpr T epsilon() noexcept {
+  LOWP_HOST_DEVICE static constexpr T epsilon() noexcept {
     return T::from_bits(lowp::minifloat<F>(lowp::detail::power_of_two(-F::mantissa_bits)).bits());
   }
-  static constexpr T round_error() noexcept {
+  LOWP_HOST_DEVICE static constexpr T round_error() noexcept {
     return T::from_bits(lowp::minifloat<F>(round_style == std::round_to_nearest ? 0.5 : 1.0).bits());
   }
-  static constexpr T infinity() noexcept {
+  LOWP_HOST_DEVICE static constexpr T infinity() noexcept {
     return T::from_bits(F::has_inf ? code(F::infinity_code) : code(0));
   }
-  static constexpr T quiet_NaN() noexcept { return T::from_bits(F::has_nan ? code(F::nan_code) : code(0)); }
-  static constexpr T signaling_NaN() noexcept { return quiet_NaN(); }
-  static constexpr T denorm_min() noexcept { return T::from_bits(F::has_subnormals ? code(1) : code(0)); }
+  LOWP_HOST_DEVICE static constexpr T quiet_NaN() noexcept {
+    return T::from_bits(F::has_nan ? code(F::nan_code) : code(0));
+  }
+  LOWP_HOST_DEVICE static constexpr T signaling_NaN() noexcept { return quiet_NaN(); }
+  LOWP_HOST_DEVICE static constexpr T denorm_min() noexcept {
+    return T::from_bits(F::has_subnormals ? code(1) : code(0));
+  }
 };

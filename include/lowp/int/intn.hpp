@@ -13,6 +13,8 @@
 #include <string>
 #include <type_traits>
 
+#include "../core/config.hpp"
+#include "../core/domain_error.hpp"
 #include "../core/random.hpp"
 #include "../core/round_to_integer.hpp"
 #include "../core/rounding.hpp"
@@ -48,13 +50,15 @@ class intn {
   constexpr intn() noexcept = default;
   // Integers convert implicitly and saturate (generic code such as Eigen writes `T x = 0`).
   template <std::integral I>
-  constexpr intn(I value) noexcept : value_(static_cast<storage_type>(saturate_integer(value))) {}
+  LOWP_HOST_DEVICE constexpr intn(I value) noexcept
+      : value_(static_cast<storage_type>(saturate_integer(value))) {}
   // Floating-point values convert explicitly: a rounding is always visible in the source.
-  explicit intn(double value) noexcept : value_(static_cast<storage_type>(round_value(value))) {}
-  explicit intn(float value) noexcept : intn(static_cast<double>(value)) {}
+  LOWP_HOST_DEVICE explicit intn(double value) noexcept
+      : value_(static_cast<storage_type>(round_value(value))) {}
+  LOWP_HOST_DEVICE explicit intn(float value) noexcept : intn(static_cast<double>(value)) {}
 
   // The low Bits bits of `code` are the encoding (two's complement when signed); higher bits are ignored.
-  static constexpr intn from_bits(std::uint32_t code) noexcept {
+  LOWP_HOST_DEVICE static constexpr intn from_bits(std::uint32_t code) noexcept {
     const std::uint32_t low = code & code_mask;
     std::int64_t v = low;
     if constexpr (Signed) {
@@ -64,32 +68,47 @@ class intn {
     result.value_ = static_cast<storage_type>(v);
     return result;
   }
-  constexpr std::uint32_t bits() const noexcept { return static_cast<std::uint32_t>(value_) & code_mask; }
-  constexpr std::int64_t value() const noexcept { return value_; }
+  LOWP_HOST_DEVICE constexpr std::uint32_t bits() const noexcept {
+    return static_cast<std::uint32_t>(value_) & code_mask;
+  }
+  LOWP_HOST_DEVICE constexpr std::int64_t value() const noexcept { return value_; }
 
   template <class A>
-  requires std::is_arithmetic_v<A>
-  constexpr explicit operator A() const noexcept { return static_cast<A>(value_); }
+  requires std::is_arithmetic_v<A> LOWP_HOST_DEVICE constexpr explicit operator A() const noexcept {
+    return static_cast<A>(value_);
+  }
 
-  friend constexpr intn operator+(intn a, intn b) noexcept { return from_exact(a.value() + b.value()); }
-  friend constexpr intn operator-(intn a, intn b) noexcept { return from_exact(a.value() - b.value()); }
-  friend constexpr intn operator*(intn a, intn b) noexcept { return from_exact(a.value() * b.value()); }
-  friend constexpr intn operator/(intn a, intn b) {
-    if (b.value() == 0) throw std::domain_error("lowp::intn: division by zero");
+  LOWP_HOST_DEVICE friend constexpr intn operator+(intn a, intn b) noexcept {
+    return from_exact(a.value() + b.value());
+  }
+  LOWP_HOST_DEVICE friend constexpr intn operator-(intn a, intn b) noexcept {
+    return from_exact(a.value() - b.value());
+  }
+  LOWP_HOST_DEVICE friend constexpr intn operator*(intn a, intn b) noexcept {
+    return from_exact(a.value() * b.value());
+  }
+  LOWP_HOST_DEVICE friend constexpr intn operator/(intn a, intn b) {
+    if (b.value() == 0) core::domain_error("lowp::intn: division by zero");
     return from_exact(divide_rounded(a.value(), b.value()));
   }
-  constexpr intn operator+() const noexcept { return *this; }
-  constexpr intn operator-() const noexcept { return from_exact(-value()); }
-  constexpr intn& operator+=(intn b) noexcept { return *this = *this + b; }
-  constexpr intn& operator-=(intn b) noexcept { return *this = *this - b; }
-  constexpr intn& operator*=(intn b) noexcept { return *this = *this * b; }
-  constexpr intn& operator/=(intn b) { return *this = *this / b; }
+  LOWP_HOST_DEVICE constexpr intn operator+() const noexcept { return *this; }
+  LOWP_HOST_DEVICE constexpr intn operator-() const noexcept { return from_exact(-value()); }
+  LOWP_HOST_DEVICE constexpr intn& operator+=(intn b) noexcept { return *this = *this + b; }
+  LOWP_HOST_DEVICE constexpr intn& operator-=(intn b) noexcept { return *this = *this - b; }
+  LOWP_HOST_DEVICE constexpr intn& operator*=(intn b) noexcept { return *this = *this * b; }
+  LOWP_HOST_DEVICE constexpr intn& operator/=(intn b) { return *this = *this / b; }
 
-  friend constexpr bool operator==(intn a, intn b) noexcept { return a.value_ == b.value_; }
+  LOWP_HOST_DEVICE friend constexpr bool operator==(intn a, intn b) noexcept { return a.value_ == b.value_; }
   friend constexpr auto operator<=>(intn a, intn b) noexcept { return a.value() <=> b.value(); }
+  // Spelled out as well: <=>'s std::strong_ordering is host-only under nvcc, and these are what <, <=, >
+  // and >= pick first (the same answers).
+  LOWP_HOST_DEVICE friend constexpr bool operator<(intn a, intn b) noexcept { return a.value_ < b.value_; }
+  LOWP_HOST_DEVICE friend constexpr bool operator<=(intn a, intn b) noexcept { return a.value_ <= b.value_; }
+  LOWP_HOST_DEVICE friend constexpr bool operator>(intn a, intn b) noexcept { return a.value_ > b.value_; }
+  LOWP_HOST_DEVICE friend constexpr bool operator>=(intn a, intn b) noexcept { return a.value_ >= b.value_; }
 
   // Rounds an exact value (double) to an integer with the policy; saturates; NaN gives 0.
-  static std::int64_t round_value(double x) noexcept {
+  LOWP_HOST_DEVICE static std::int64_t round_value(double x) noexcept {
     if (std::isnan(x)) return 0;
     if (x >= static_cast<double>(max_value)) return max_value;
     if (x <= static_cast<double>(min_value)) return min_value;
@@ -99,11 +118,11 @@ class intn {
  private:
   static constexpr std::uint32_t code_mask = Bits == 32 ? ~std::uint32_t{0} : (std::uint32_t{1} << Bits) - 1;
 
-  static constexpr std::int64_t clamp(std::int64_t v) noexcept {
+  LOWP_HOST_DEVICE static constexpr std::int64_t clamp(std::int64_t v) noexcept {
     return v < min_value ? min_value : (v > max_value ? max_value : v);
   }
   template <class I>
-  static constexpr std::int64_t saturate_integer(I v) noexcept {
+  LOWP_HOST_DEVICE static constexpr std::int64_t saturate_integer(I v) noexcept {
     if constexpr (std::is_signed_v<I>) {
       return clamp(static_cast<std::int64_t>(v));
     } else {
@@ -112,15 +131,15 @@ class intn {
                  : static_cast<std::int64_t>(v);
     }
   }
-  static constexpr intn from_exact(std::int64_t v) noexcept {
+  LOWP_HOST_DEVICE static constexpr intn from_exact(std::int64_t v) noexcept {
     intn result;
     result.value_ = static_cast<storage_type>(clamp(v));
     return result;
   }
 
-  static std::uint64_t random_word() noexcept {
+  LOWP_HOST_DEVICE static std::uint64_t random_word() noexcept {
     if constexpr (rounding::is_stochastic_v<Rounding>) {
-      return core::thread_stream().next_u64();
+      return core::next_thread_u64();
     } else {
       return 0;
     }
@@ -130,7 +149,7 @@ class intn {
   // floor of |a / b| and whether the rest is below, at or above 1/2, which a stand-in value with the same
   // floor and the same comparison (.25, .5, .75) carries exactly; stochastic ones get the quotient in
   // binary64, its probability rounded to 52 bits.
-  static std::int64_t divide_rounded(std::int64_t a, std::int64_t b) noexcept {
+  LOWP_HOST_DEVICE static std::int64_t divide_rounded(std::int64_t a, std::int64_t b) noexcept {
     const bool negative = (a < 0) != (b < 0);
     const auto num = static_cast<std::uint64_t>(a < 0 ? -a : a),
                den = static_cast<std::uint64_t>(b < 0 ? -b : b);
@@ -157,7 +176,7 @@ inline std::ostream& operator<<(std::ostream& out, intn<B, S, R> x) {
   return out << x.value();
 }
 template <int B, bool S, class R>
-constexpr intn<B, S, R> abs(intn<B, S, R> x) noexcept {
+LOWP_HOST_DEVICE constexpr intn<B, S, R> abs(intn<B, S, R> x) noexcept {
   return x.value() < 0 ? -x : x;
 }
 
@@ -189,9 +208,9 @@ class std::numeric_limits<lowp::intn<B, S, R>> {
   static constexpr bool is_modulo = false;  // arithmetic saturates
   static constexpr int digits = S ? B - 1 : B;
   static constexpr int radix = 2;
-  static constexpr T min() noexcept { return T(T::min_value); }
-  static constexpr T lowest() noexcept { return T(T::min_value); }
-  static constexpr T max() noexcept { return T(T::max_value); }
-  static constexpr T epsilon() noexcept { return T(0); }
-  static constexpr T round_error() noexcept { return T(0); }
+  LOWP_HOST_DEVICE static constexpr T min() noexcept { return T(T::min_value); }
+  LOWP_HOST_DEVICE static constexpr T lowest() noexcept { return T(T::min_value); }
+  LOWP_HOST_DEVICE static constexpr T max() noexcept { return T(T::max_value); }
+  LOWP_HOST_DEVICE static constexpr T epsilon() noexcept { return T(0); }
+  LOWP_HOST_DEVICE static constexpr T round_error() noexcept { return T(0); }
 };
