@@ -15,9 +15,11 @@
 
 // LOWP_DEVICE_PASS is 1 while a CUDA compiler compiles the device side of a translation unit (nvcc and
 // clang-cuda compile each .cu file twice: once for the host, once per GPU architecture with __CUDA_ARCH__
-// defined) and 0 otherwise. A LOWP_HOST_DEVICE function that must do something different on the device (draw
-// random bits from a per-thread stream instead of the host's thread_local engine) tests it with a plain
-// `if constexpr (LOWP_DEVICE_PASS)` rather than an #ifdef, so both branches stay visible and type-checked.
+// defined) and 0 otherwise. The few LOWP_HOST_DEVICE functions that must do something else on a GPU (draw
+// from the per-thread device stream instead of the host's thread_local one, trap instead of throw,
+// use a builtin instead of a host-only std:: function) test it with `#if LOWP_DEVICE_PASS` inside their
+// body; `if constexpr` is not enough, since nvcc still rejects a host-only call in the discarded branch.
+// Those functions live in core/ (random.hpp, bit.hpp, domain_error.hpp); other headers call them.
 #if defined(__CUDA_ARCH__)
 #define LOWP_DEVICE_PASS 1
 #else
