@@ -80,6 +80,23 @@ LOWP_HOST_DEVICE constexpr L select(Mask mask, L a, L b) {
   return mask ? a : b;
 }
 
+// select for kernels whose scalar form must not branch on the data. On scalars GCC 12 turns `c ? a : b`,
+// and even the mask arithmetic below, back into a conditional jump around the costly operand whenever it
+// thinks that pays (the posit kernels' swap of operands and their zero/NaR cases), which random data then
+// mispredicts. An empty asm makes the mask opaque, so the select stays straight-line code.
+template <class Mask, class L>
+constexpr L blend(Mask mask, L a, L b) {
+  if constexpr (std::is_arithmetic_v<L>) {
+    L all_ones = L{} - static_cast<L>(static_cast<bool>(mask));
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(__CUDA_ARCH__)
+    if (!std::is_constant_evaluated()) asm("" : "+r"(all_ones));
+#endif
+    return b ^ ((a ^ b) & all_ones);
+  } else {
+    return mask ? a : b;
+  }
+}
+
 // The comparison stays inside the conditional so that GCC sees a min/max (one pminud/pmaxud) rather than
 // a compare and a blend, as it does when the mask arrives through select's parameter.
 template <class L>
@@ -216,6 +233,76 @@ LOWP_HOST_DEVICE constexpr F float_of(L bits) {
     return core::bit_cast<F>(bits);
   } else {
     return (F)bits;
+  }
+}
+
+// The double lanes of the same width as 64-bit unsigned lanes L.
+template <class L>
+using f64_lanes_for = std::conditional_t<std::is_arithmetic_v<L>, double, f64_lanes>;
+
+// 0/1 per lane from a comparison (a bool, or a vector comparison's 0/-1 mask).
+template <class L, class Mask>
+constexpr L bit_of(Mask mask) {
+  if constexpr (std::is_arithmetic_v<L>) {
+    return static_cast<L>(static_cast<bool>(mask));
+  } else {
+    return select(mask, splat<L>(1), splat<L>(0));
+  }
+}
+
+// Values below 2^52 as exact doubles, and doubles holding integers in [0, 2^52) rounded to nearest back to
+// integers: the 2^52 bias trick, one or-and-subtract each way, the same in every lane width.
+template <class L>
+constexpr f64_lanes_for<L> exact_double_of(L small_integer) {
+  constexpr std::uint64_t two52_bits = 0x4330000000000000u;
+  return float_of<f64_lanes_for<L>>(small_integer | two52_bits) - 0x1p52;
+}
+template <class L>
+constexpr L nearest_integer_of(f64_lanes_for<L> value) {
+  constexpr std::uint64_t two52_bits = 0x4330000000000000u;
+  return bits_of<L>(value + 0x1p52) - two52_bits;
+}
+
+// Leading zero bits of each 64-bit lane with its lowest bit set: the count for any nonzero lane, 63 for a
+// zero lane. Setting the bit spares the scalar form the zero test that std::countl_zero otherwise needs
+// where there is no lzcnt (a branch on the data under GCC 12).
+template <class L>
+constexpr L countl_zero_lanes(L x) {
+  static_assert(sizeof(lane_element_t<L>) == 8, "countl_zero_lanes takes 64-bit lanes");
+  x = x | 1u;
+  if constexpr (std::is_arithmetic_v<L>) {
+#if defined(__GNUC__) || defined(__clang__)
+    if (!std::is_constant_evaluated()) return static_cast<L>(__builtin_clzll(x));
+#endif
+    return static_cast<L>(std::countl_zero(x));
+  } else {
+#if LOWP_HAS_VECTOR_EXTENSIONS && defined(__AVX512CD__) && defined(__AVX512BW__)
+    return (L)_mm512_lzcnt_epi64((__m512i)x);
+#elif LOWP_HAS_VECTOR_EXTENSIONS && defined(__AVX512CD__) && defined(__AVX512VL__) && defined(__AVX2__)
+    return (L)_mm256_lzcnt_epi64((__m256i)x);
+#else
+    // Each 32-bit half is exact in double; its biased exponent is 1023 + floor(log2 half).
+    const auto clz32 = [](L half) {
+      const L biased = bits_of<L>(exact_double_of(half)) >> 52;
+      return lane_min(splat<L>(1054) - biased, splat<L>(32));  // a zero (high) half has exponent 0: 32
+    };
+    const L high = x >> 32;
+    return select(high != 0, clz32(high), clz32(x & 0xffffffffu) + 32);
+#endif
+  }
+}
+
+// Full products of two lanes of values below 2^32 (pmuludq for vectors).
+template <class L>
+constexpr L multiply_32x32(L a, L b) {
+  if constexpr (std::is_arithmetic_v<L>) {
+    return a * b;
+  } else {
+#if LOWP_HAS_VECTOR_EXTENSIONS
+    return multiply_low_halves(a, b);
+#else
+    return a * b;
+#endif
   }
 }
 

@@ -4,6 +4,7 @@
 // ±minpos/±maxpos; NaR only from NaR operands, x/0, sqrt of a negative value, or NaN/Inf inputs).
 #pragma once
 
+#include <array>
 #include <bit>
 #include <cmath>
 #include <compare>
@@ -17,6 +18,7 @@
 
 #include "../core/shortest_decimal.hpp"
 #include "posit_format.hpp"
+#include "posit_lanes.hpp"
 
 namespace lowp {
 
@@ -65,12 +67,15 @@ class posit {
 
   // Exact: every posit of at most 32 bits is a binary64 value. NaR gives a quiet NaN.
   constexpr explicit operator double() const noexcept {
-    if (is_special()) return bits_ == 0 ? 0.0 : std::numeric_limits<double>::quiet_NaN();
-    const auto d = posit_detail::decode<N, ES>(bits_);
+    const auto d = posit_detail::decode_lanes<N, ES>(std::uint64_t{bits_});
     // |scale| <= 30 * 16 = 480 and the significand has at most 30 bits: a normal double, built directly.
-    const std::uint64_t fraction = (std::uint64_t{d.sig} << 21) & ((std::uint64_t(1) << 52) - 1);
-    return std::bit_cast<double>((std::uint64_t{d.negative} << 63) | (std::uint64_t(d.scale + 1023) << 52) |
-                                 fraction);
+    const std::uint64_t fraction = (d.sig << 21) & ((std::uint64_t(1) << 52) - 1);
+    const std::uint64_t value =
+        (d.negative << 63) | ((d.scale - posit_detail::scale_bias<ES> + 1023) << 52) | fraction;
+    // 0 and NaR picked without a branch, as the arithmetic does.
+    constexpr std::uint64_t quiet_nan = 0x7ff8000000000000u;
+    const std::uint64_t special = core::blend(bits_ == 0, std::uint64_t{0}, quiet_nan);
+    return std::bit_cast<double>(core::blend(is_special(), special, value));
   }
   // Rounded once from the exact double (round to nearest even, as float(double) does).
   constexpr explicit operator float() const noexcept {
@@ -97,38 +102,20 @@ class posit {
     return minifloat<F, R, O>(static_cast<double>(*this));
   }
 
+  // The four operations and fma run the lane kernels (posit_lanes.hpp) on one 64-bit lane: no branch on
+  // the data, and the very code the span functions (elementwise.hpp) run on SIMD lanes.
   friend constexpr posit operator+(posit a, posit b) noexcept {
-    if (a.is_special() || b.is_special()) return special_sum(a, b);
-    const auto x = posit_detail::decode<N, ES>(a.bits_);
-    const auto y = posit_detail::decode<N, ES>(b.bits_);
-    return from_bits(posit_detail::add_aligned<N, ES>(x.negative, x.scale, std::uint64_t{x.sig} << 31,
-                                                      y.negative, y.scale, std::uint64_t{y.sig} << 31));
+    return from_bits(static_cast<std::uint32_t>(
+        posit_detail::add_codes<N, ES>(std::uint64_t{a.bits_}, std::uint64_t{b.bits_})));
   }
   friend constexpr posit operator-(posit a, posit b) noexcept { return a + (-b); }
   friend constexpr posit operator*(posit a, posit b) noexcept {
-    if (a.is_special() || b.is_special()) {
-      return a.bits_ == format::nar_code || b.bits_ == format::nar_code ? nar() : posit();
-    }
-    const auto x = posit_detail::decode<N, ES>(a.bits_);
-    const auto y = posit_detail::decode<N, ES>(b.bits_);
-    const std::uint64_t product = std::uint64_t{x.sig} * y.sig;  // exact, in [2^62, 2^64)
-    const int lead = static_cast<int>(~product >> 63);           // 1 when bit 63 is clear
-    return from_bits(
-        posit_detail::encode<N, ES>(x.negative != y.negative, x.scale + y.scale + 1 - lead, product << lead));
+    return from_bits(static_cast<std::uint32_t>(
+        posit_detail::multiply_codes<N, ES>(std::uint64_t{a.bits_}, std::uint64_t{b.bits_})));
   }
   friend constexpr posit operator/(posit a, posit b) noexcept {
-    if (b.bits_ == 0 || a.bits_ == format::nar_code || b.bits_ == format::nar_code) return nar();
-    if (a.bits_ == 0) return posit();
-    const auto x = posit_detail::decode<N, ES>(a.bits_);
-    const auto y = posit_detail::decode<N, ES>(b.bits_);
-    // (x.sig * 2^32) / y.sig lies in (2^31, 2^33): 32+ quotient bits, more than any N <= 32 posit keeps
-    // plus its guard bit; a nonzero remainder is the sticky bit.
-    const std::uint64_t dividend = std::uint64_t{x.sig} << 32;
-    const std::uint64_t quotient = dividend / y.sig;
-    const bool inexact = quotient * y.sig != dividend;
-    const int lead = std::countl_zero(quotient);  // 31 or 32
-    return from_bits(posit_detail::encode<N, ES>(x.negative != y.negative, x.scale - y.scale + 31 - lead,
-                                                 quotient << lead, inexact));
+    return from_bits(static_cast<std::uint32_t>(
+        posit_detail::divide_codes<N, ES>(std::uint64_t{a.bits_}, std::uint64_t{b.bits_})));
   }
   constexpr posit& operator+=(posit b) noexcept { return *this = *this + b; }
   constexpr posit& operator-=(posit b) noexcept { return *this = *this - b; }
@@ -188,6 +175,25 @@ class posit {
   friend constexpr posit abs(posit x) noexcept { return signbit(x) ? -x : x; }
   friend constexpr posit fabs(posit x) noexcept { return abs(x); }
   friend posit sqrt(posit x) noexcept {
+    if constexpr (N <= 8 && !LOWP_DEVICE_PASS) {
+      return from_bits(sqrt_table()[x.bits_]);  // one load: faster than any computation (host only)
+    } else {
+      return computed_sqrt(x);
+    }
+  }
+  // a * b + c with one rounding.
+  friend constexpr posit fma(posit a, posit b, posit c) noexcept {
+    return from_bits(static_cast<std::uint32_t>(posit_detail::fma_codes<N, ES>(
+        std::uint64_t{a.bits_}, std::uint64_t{b.bits_}, std::uint64_t{c.bits_})));
+  }
+
+ private:
+  constexpr bool is_special() const noexcept {  // 0 or NaR: the codes whose low N-1 bits are all zero
+    return (bits_ & format::maxpos_code) == 0;
+  }
+  static constexpr std::int32_t order(posit x) noexcept { return posit_detail::signed_code<N>(x.bits_); }
+
+  static posit computed_sqrt(posit x) noexcept {
     if (x.bits_ == 0) return x;
     if (signbit(x)) return nar();  // NaR and negative values
     const auto d = posit_detail::decode<N, ES>(x.bits_);
@@ -199,35 +205,17 @@ class posit {
     const int half = (d.scale - 31 - widen) / 2;
     return from_bits(posit_detail::encode<N, ES>(false, half + 31, root << 32, inexact));
   }
-  // a * b + c with one rounding.
-  friend constexpr posit fma(posit a, posit b, posit c) noexcept {
-    if (a.bits_ == format::nar_code || b.bits_ == format::nar_code || c.bits_ == format::nar_code)
-      return nar();
-    if (a.bits_ == 0 || b.bits_ == 0) return c;
-    const auto x = posit_detail::decode<N, ES>(a.bits_);
-    const auto y = posit_detail::decode<N, ES>(b.bits_);
-    const std::uint64_t product = std::uint64_t{x.sig} * y.sig;  // in [2^62, 2^64), low 4+ bits zero
-    const int lead = static_cast<int>(~product >> 63);
-    const std::uint64_t product_sig = product >> (1 - lead);  // bit 62 set, exact
-    const int product_scale = x.scale + y.scale + 1 - lead;
-    const bool product_negative = x.negative != y.negative;
-    if (c.bits_ == 0) {
-      return from_bits(posit_detail::encode<N, ES>(product_negative, product_scale, product_sig << 1));
-    }
-    const auto z = posit_detail::decode<N, ES>(c.bits_);
-    return from_bits(posit_detail::add_aligned<N, ES>(product_negative, product_scale, product_sig,
-                                                      z.negative, z.scale, std::uint64_t{z.sig} << 31));
-  }
 
- private:
-  constexpr bool is_special() const noexcept {  // 0 or NaR: the codes whose low N-1 bits are all zero
-    return (bits_ & format::maxpos_code) == 0;
-  }
-  static constexpr std::int32_t order(posit x) noexcept { return posit_detail::signed_code<N>(x.bits_); }
-
-  static constexpr posit special_sum(posit a, posit b) noexcept {
-    if (a.bits_ == format::nar_code || b.bits_ == format::nar_code) return nar();
-    return a.bits_ == 0 ? b : a;
+  // Every code's square root, for N <= 8, computed once.
+  static const std::array<storage_type, 256>& sqrt_table() noexcept {
+    static const std::array<storage_type, 256> table = [] {
+      std::array<storage_type, 256> roots{};
+      for (std::uint32_t code = 0; code < (std::uint32_t(1) << N); ++code) {
+        roots[code] = computed_sqrt(from_bits(code)).bits_;
+      }
+      return roots;
+    }();
+    return table;
   }
 
   // floor(sqrt(v)) for v < 2^64: binary64's square root is within one of it; fix up exactly.

@@ -1,0 +1,204 @@
+// Elementwise posit arithmetic over arrays: lowp::add, subtract, multiply, divide and fma over spans of one
+// posit type, out[i] = a[i] op b[i], and sqrt(in, out). Named and shaped like the minifloat span functions
+// (round_to(in, out), convert(in, out)): inputs first, the output span last, equal sizes or
+// std::invalid_argument.
+//
+// Every result is bit-identical to the scalar operator: both run the same lane kernels
+// (posit_lanes.hpp), here on native SIMD vectors of 64-bit lanes, there on one std::uint64_t. For posits
+// of at most 8 bits the binary operations read a 64 K-entry table of the scalar results instead (one load
+// per element beats the kernel there), and sqrt a 256-entry one.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <ranges>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+#include "../core/lanes.hpp"
+#include "posit_lanes.hpp"
+#include "posit_scalar.hpp"
+
+namespace lowp {
+
+namespace posit_detail {
+
+[[noreturn]] inline void throw_span_sizes(const char* function, std::size_t a, std::size_t b,
+                                          std::size_t out) {
+  throw std::invalid_argument(std::string("lowp::") + function + ": the spans have different sizes (" +
+                              std::to_string(a) + ", " + std::to_string(b) + " and output " +
+                              std::to_string(out) + ")");
+}
+
+enum class operation { add, subtract, multiply, divide };
+
+// The operation on codes, over lanes or one std::uint64_t: the scalar operators' own kernels.
+template <int N, int ES, operation Op, class L>
+constexpr L apply(L a, L b) {
+  if constexpr (Op == operation::add) {
+    return add_codes<N, ES>(a, b);
+  } else if constexpr (Op == operation::subtract) {
+    // a - b = a + (-b); negation is the two's complement of the code (0 and NaR are their own negatives).
+    return add_codes<N, ES>(a, (L{} - b) & std::uint64_t{posit_format<N, ES>::code_mask});
+  } else if constexpr (Op == operation::multiply) {
+    return multiply_codes<N, ES>(a, b);
+  } else {
+    return divide_codes<N, ES>(a, b);
+  }
+}
+
+// Every result of the operation on posits of at most 8 bits, indexed by (a << 8) | b; built once from the
+// scalar kernel.
+template <int N, int ES, operation Op>
+const std::array<std::uint8_t, 65536>& operation_table() {
+  static_assert(N <= 8, "tables only for posits of at most 8 bits");
+  static const std::array<std::uint8_t, 65536> table = [] {
+    std::array<std::uint8_t, 65536> results{};
+    for (std::uint32_t a = 0; a < 256; ++a) {
+      for (std::uint32_t b = 0; b < 256; ++b) {
+        const std::uint64_t mask = posit_format<N, ES>::code_mask;
+        results[(a << 8) | b] =
+            static_cast<std::uint8_t>(apply<N, ES, Op>(std::uint64_t{a} & mask, std::uint64_t{b} & mask));
+      }
+    }
+    return results;
+  }();
+  return table;
+}
+
+template <int N, int ES, operation Op>
+void binary_span(const char* name, std::span<const posit<N, ES>> a, std::span<const posit<N, ES>> b,
+                 std::span<posit<N, ES>> out) {
+  using Code = typename posit_format<N, ES>::storage_type;
+  static_assert(sizeof(posit<N, ES>) == sizeof(Code), "a posit holds exactly its code");
+  if (a.size() != b.size() || a.size() != out.size()) throw_span_sizes(name, a.size(), b.size(), out.size());
+  const std::size_t n = a.size();
+  const Code* x = reinterpret_cast<const Code*>(a.data());
+  const Code* y = reinterpret_cast<const Code*>(b.data());
+  Code* target = reinterpret_cast<Code*>(out.data());
+  std::size_t i = 0;
+  if constexpr (N <= 8) {
+    const std::uint8_t* table = operation_table<N, ES, Op>().data();
+    for (; i < n; ++i) target[i] = table[(std::size_t{x[i]} << 8) | y[i]];
+  } else {
+#if LOWP_HAS_VECTOR_EXTENSIONS
+    // One vector load of codes feeds `parts` vectors of 64-bit lanes.
+    using L = core::u64_lanes;
+    constexpr std::size_t lanes = core::lane_count<L>;
+    constexpr std::size_t parts = sizeof(std::uint64_t) / sizeof(Code);
+    for (; i + parts * lanes <= n; i += parts * lanes) {
+      L packed_x, packed_y;
+      std::memcpy(&packed_x, x + i, sizeof packed_x);
+      std::memcpy(&packed_y, y + i, sizeof packed_y);
+      [&]<std::size_t... Part>(std::index_sequence<Part...>) {
+        (core::store_narrowed(target + i + Part * lanes,
+                              apply<N, ES, Op>(core::widen_part<Part, Code>(packed_x),
+                                               core::widen_part<Part, Code>(packed_y))),
+         ...);
+      }
+      (std::make_index_sequence<parts>{});
+    }
+#endif
+    for (; i < n; ++i)
+      target[i] = static_cast<Code>(apply<N, ES, Op>(std::uint64_t{x[i]}, std::uint64_t{y[i]}));
+  }
+}
+
+}  // namespace posit_detail
+
+// out[i] = a[i] + b[i], one rounding each; the same bits as the scalar operator.
+template <int N, int ES>
+void add(std::span<const posit<N, ES>> a, std::span<const posit<N, ES>> b, std::span<posit<N, ES>> out) {
+  posit_detail::binary_span<N, ES, posit_detail::operation::add>("add", a, b, out);
+}
+// out[i] = a[i] - b[i].
+template <int N, int ES>
+void subtract(std::span<const posit<N, ES>> a, std::span<const posit<N, ES>> b, std::span<posit<N, ES>> out) {
+  posit_detail::binary_span<N, ES, posit_detail::operation::subtract>("subtract", a, b, out);
+}
+// out[i] = a[i] * b[i].
+template <int N, int ES>
+void multiply(std::span<const posit<N, ES>> a, std::span<const posit<N, ES>> b, std::span<posit<N, ES>> out) {
+  posit_detail::binary_span<N, ES, posit_detail::operation::multiply>("multiply", a, b, out);
+}
+// out[i] = a[i] / b[i] (x / 0 is NaR).
+template <int N, int ES>
+void divide(std::span<const posit<N, ES>> a, std::span<const posit<N, ES>> b, std::span<posit<N, ES>> out) {
+  posit_detail::binary_span<N, ES, posit_detail::operation::divide>("divide", a, b, out);
+}
+
+// out[i] = fma(a[i], b[i], c[i]): a[i] * b[i] + c[i] with one rounding.
+template <int N, int ES>
+void fma(std::span<const posit<N, ES>> a, std::span<const posit<N, ES>> b, std::span<const posit<N, ES>> c,
+         std::span<posit<N, ES>> out) {
+  using Code = typename posit_format<N, ES>::storage_type;
+  if (a.size() != b.size() || a.size() != c.size() || a.size() != out.size()) {
+    posit_detail::throw_span_sizes("fma", a.size(), b.size() == c.size() ? b.size() : c.size(), out.size());
+  }
+  const std::size_t n = a.size();
+  const Code* x = reinterpret_cast<const Code*>(a.data());
+  const Code* y = reinterpret_cast<const Code*>(b.data());
+  const Code* z = reinterpret_cast<const Code*>(c.data());
+  Code* target = reinterpret_cast<Code*>(out.data());
+  std::size_t i = 0;
+#if LOWP_HAS_VECTOR_EXTENSIONS
+  using L = core::u64_lanes;
+  constexpr std::size_t lanes = core::lane_count<L>;
+  constexpr std::size_t parts = sizeof(std::uint64_t) / sizeof(Code);
+  for (; i + parts * lanes <= n; i += parts * lanes) {
+    L packed_x, packed_y, packed_z;
+    std::memcpy(&packed_x, x + i, sizeof packed_x);
+    std::memcpy(&packed_y, y + i, sizeof packed_y);
+    std::memcpy(&packed_z, z + i, sizeof packed_z);
+    [&]<std::size_t... Part>(std::index_sequence<Part...>) {
+      (core::store_narrowed(target + i + Part * lanes,
+                            posit_detail::fma_codes<N, ES>(core::widen_part<Part, Code>(packed_x),
+                                                           core::widen_part<Part, Code>(packed_y),
+                                                           core::widen_part<Part, Code>(packed_z))),
+       ...);
+    }
+    (std::make_index_sequence<parts>{});
+  }
+#endif
+  for (; i < n; ++i) {
+    target[i] = static_cast<Code>(
+        posit_detail::fma_codes<N, ES>(std::uint64_t{x[i]}, std::uint64_t{y[i]}, std::uint64_t{z[i]}));
+  }
+}
+
+// The same for contiguous ranges of one posit type (std::vector, std::array, spans of non-const): deduction
+// does not see through their conversions to spans, so these forward.
+template <class R>
+concept posit_range = std::ranges::contiguous_range<R> && is_posit_v<std::ranges::range_value_t<R>>;
+
+#define LOWP_POSIT_RANGE_OPERATION(name)                                                        \
+  template <posit_range A, posit_range B, posit_range Out>                                      \
+  requires(!std::is_const_v<std::remove_reference_t<std::ranges::range_reference_t<Out>>> &&    \
+           std::is_same_v<std::ranges::range_value_t<A>, std::ranges::range_value_t<Out>> &&    \
+           std::is_same_v<std::ranges::range_value_t<B>, std::ranges::range_value_t<Out>>) void \
+  name(const A& a, const B& b, Out&& out) {                                                     \
+    using P = std::ranges::range_value_t<Out>;                                                  \
+    name<P::format::bits, P::format::exponent_bits>(                                            \
+        std::span<const P>(std::ranges::data(a), std::ranges::size(a)),                         \
+        std::span<const P>(std::ranges::data(b), std::ranges::size(b)),                         \
+        std::span<P>(std::ranges::data(out), std::ranges::size(out)));                          \
+  }
+LOWP_POSIT_RANGE_OPERATION(add)
+LOWP_POSIT_RANGE_OPERATION(subtract)
+LOWP_POSIT_RANGE_OPERATION(multiply)
+LOWP_POSIT_RANGE_OPERATION(divide)
+#undef LOWP_POSIT_RANGE_OPERATION
+
+// out[i] = sqrt(in[i]) (NaR for negative values).
+template <int N, int ES>
+void sqrt(std::span<const posit<N, ES>> in, std::span<posit<N, ES>> out) {
+  if (in.size() != out.size()) posit_detail::throw_span_sizes("sqrt", in.size(), in.size(), out.size());
+  for (std::size_t i = 0; i < in.size(); ++i) out[i] = sqrt(in[i]);
+}
+
+}  // namespace lowp
