@@ -73,6 +73,10 @@ inline std::string shape_of(Eigen::Index rows, Eigen::Index cols) {
   return std::to_string(rows) + "x" + std::to_string(cols);
 }
 
+// values() is defined in values.hpp (included at the end of this header).
+template <class BlockFormat>
+struct quantized_values;
+
 // quantize()'s access to a quantized_matrix's storage.
 struct quantized_matrix_writer {
   template <class Q>
@@ -160,6 +164,8 @@ class quantized_matrix {
   // The decoded value of element (r, c), exactly as dequantize() gives it.
   float value(Eigen::Index r, Eigen::Index c) const { return decode_value(element(r, c), block_scale(r, c)); }
   float operator()(Eigen::Index r, Eigen::Index c) const { return value(r, c); }
+  // The decoded values as a lazy, read-only Eigen expression (values.hpp); it refers to *this.
+  auto values() const { return detail::quantized_values<BlockFormat>::of(*this); }
 
   Eigen::MatrixXf dequantize() const {
     Eigen::MatrixXf out(rows_, cols_);
@@ -345,3 +351,5 @@ class quantized_matrix {
 };
 
 }  // namespace lowp
+
+#include "values.hpp"  // NOLINT(misc-header-include-cycle): values() needs the class complete
