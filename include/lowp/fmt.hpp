@@ -4,6 +4,13 @@
 
 #include <string>
 
+// fmt 9 turns its constexpr off under nvcc, which its own C++20 code (consteval format strings, constexpr
+// functions calling FMT_CONSTEXPR ones) does not survive: a .cu file including <fmt/format.h> fails to
+// compile. CUDA 12+ handles fmt's constexpr code, so it is turned back on (only CUDA translation units are
+// affected, and only when this header is the first to include fmt).
+#if defined(__NVCC__) && !defined(FMT_USE_CONSTEXPR)
+#define FMT_USE_CONSTEXPR 1
+#endif
 #include <fmt/format.h>
 
 #include "float/minifloat.hpp"

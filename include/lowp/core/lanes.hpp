@@ -85,7 +85,7 @@ LOWP_HOST_DEVICE constexpr L select(Mask mask, L a, L b) {
 // thinks that pays (the posit kernels' swap of operands and their zero/NaR cases), which random data then
 // mispredicts. An empty asm makes the mask opaque, so the select stays straight-line code.
 template <class Mask, class L>
-constexpr L blend(Mask mask, L a, L b) {
+LOWP_HOST_DEVICE constexpr L blend(Mask mask, L a, L b) {
   if constexpr (std::is_arithmetic_v<L>) {
     L all_ones = L{} - static_cast<L>(static_cast<bool>(mask));
 #if (defined(__GNUC__) || defined(__clang__)) && !defined(__CUDA_ARCH__)
@@ -242,7 +242,7 @@ using f64_lanes_for = std::conditional_t<std::is_arithmetic_v<L>, double, f64_la
 
 // 0/1 per lane from a comparison (a bool, or a vector comparison's 0/-1 mask).
 template <class L, class Mask>
-constexpr L bit_of(Mask mask) {
+LOWP_HOST_DEVICE constexpr L bit_of(Mask mask) {
   if constexpr (std::is_arithmetic_v<L>) {
     return static_cast<L>(static_cast<bool>(mask));
   } else {
@@ -253,12 +253,12 @@ constexpr L bit_of(Mask mask) {
 // Values below 2^52 as exact doubles, and doubles holding integers in [0, 2^52) rounded to nearest back to
 // integers: the 2^52 bias trick, one or-and-subtract each way, the same in every lane width.
 template <class L>
-constexpr f64_lanes_for<L> exact_double_of(L small_integer) {
+LOWP_HOST_DEVICE constexpr f64_lanes_for<L> exact_double_of(L small_integer) {
   constexpr std::uint64_t two52_bits = 0x4330000000000000u;
   return float_of<f64_lanes_for<L>>(small_integer | two52_bits) - 0x1p52;
 }
 template <class L>
-constexpr L nearest_integer_of(f64_lanes_for<L> value) {
+LOWP_HOST_DEVICE constexpr L nearest_integer_of(f64_lanes_for<L> value) {
   constexpr std::uint64_t two52_bits = 0x4330000000000000u;
   return bits_of<L>(value + 0x1p52) - two52_bits;
 }
@@ -267,14 +267,14 @@ constexpr L nearest_integer_of(f64_lanes_for<L> value) {
 // zero lane. Setting the bit spares the scalar form the zero test that std::countl_zero otherwise needs
 // where there is no lzcnt (a branch on the data under GCC 12).
 template <class L>
-constexpr L countl_zero_lanes(L x) {
+LOWP_HOST_DEVICE constexpr L countl_zero_lanes(L x) {
   static_assert(sizeof(lane_element_t<L>) == 8, "countl_zero_lanes takes 64-bit lanes");
   x = x | 1u;
   if constexpr (std::is_arithmetic_v<L>) {
-#if defined(__GNUC__) || defined(__clang__)
+#if (defined(__GNUC__) || defined(__clang__)) && !LOWP_DEVICE_PASS
     if (!std::is_constant_evaluated()) return static_cast<L>(__builtin_clzll(x));
 #endif
-    return static_cast<L>(std::countl_zero(x));
+    return static_cast<L>(core::countl_zero(x));
   } else {
 #if LOWP_HAS_VECTOR_EXTENSIONS && defined(__AVX512CD__) && defined(__AVX512BW__)
     return (L)_mm512_lzcnt_epi64((__m512i)x);
@@ -294,7 +294,7 @@ constexpr L countl_zero_lanes(L x) {
 
 // Full products of two lanes of values below 2^32 (pmuludq for vectors).
 template <class L>
-constexpr L multiply_32x32(L a, L b) {
+LOWP_HOST_DEVICE constexpr L multiply_32x32(L a, L b) {
   if constexpr (std::is_arithmetic_v<L>) {
     return a * b;
   } else {

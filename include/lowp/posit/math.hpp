@@ -7,13 +7,14 @@
 
 #include <cmath>
 
+#include "../core/config.hpp"
 #include "posit_scalar.hpp"
 
 namespace lowp {
 
 #define LOWP_POSIT_UNARY(name)                                          \
   template <int N, int ES>                                              \
-  posit<N, ES> name(posit<N, ES> x) noexcept {                          \
+  LOWP_HOST_DEVICE posit<N, ES> name(posit<N, ES> x) noexcept {         \
     return posit<N, ES>::round_from(std::name(static_cast<double>(x))); \
   }
 LOWP_POSIT_UNARY(exp)
@@ -41,24 +42,24 @@ LOWP_POSIT_UNARY(rint)
 #undef LOWP_POSIT_UNARY
 
 template <int N, int ES>
-posit<N, ES> pow(posit<N, ES> x, posit<N, ES> y) noexcept {
+LOWP_HOST_DEVICE posit<N, ES> pow(posit<N, ES> x, posit<N, ES> y) noexcept {
   return posit<N, ES>::round_from(std::pow(static_cast<double>(x), static_cast<double>(y)));
 }
 template <int N, int ES>
-posit<N, ES> atan2(posit<N, ES> y, posit<N, ES> x) noexcept {
+LOWP_HOST_DEVICE posit<N, ES> atan2(posit<N, ES> y, posit<N, ES> x) noexcept {
   return posit<N, ES>::round_from(std::atan2(static_cast<double>(y), static_cast<double>(x)));
 }
 template <int N, int ES>
-posit<N, ES> hypot(posit<N, ES> x, posit<N, ES> y) noexcept {
+LOWP_HOST_DEVICE posit<N, ES> hypot(posit<N, ES> x, posit<N, ES> y) noexcept {
   return posit<N, ES>::round_from(std::hypot(static_cast<double>(x), static_cast<double>(y)));
 }
 // A NaR operand is ignored, as IEEE minNum/maxNum ignore a NaN.
 template <int N, int ES>
-posit<N, ES> fmin(posit<N, ES> x, posit<N, ES> y) noexcept {
+LOWP_HOST_DEVICE posit<N, ES> fmin(posit<N, ES> x, posit<N, ES> y) noexcept {
   return isnar(x) ? y : isnar(y) ? x : (y < x ? y : x);
 }
 template <int N, int ES>
-posit<N, ES> fmax(posit<N, ES> x, posit<N, ES> y) noexcept {
+LOWP_HOST_DEVICE posit<N, ES> fmax(posit<N, ES> x, posit<N, ES> y) noexcept {
   return isnar(x) ? y : isnar(y) ? x : (x < y ? y : x);
 }
 

@@ -7,6 +7,8 @@
 #include <type_traits>
 #include <utility>
 
+#include "../core/config.hpp"
+
 namespace lowp {
 
 template <int N, int ES>
@@ -34,7 +36,7 @@ namespace posit_detail {
 
 // The code sign-extended from N bits, as the Standard orders posits: as two's-complement integers.
 template <int N>
-constexpr std::int32_t signed_code(std::uint32_t code) noexcept {
+LOWP_HOST_DEVICE constexpr std::int32_t signed_code(std::uint32_t code) noexcept {
   return static_cast<std::int32_t>(code << (32 - N)) >> (32 - N);
 }
 

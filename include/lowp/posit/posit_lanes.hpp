@@ -70,7 +70,7 @@ LOWP_HOST_DEVICE constexpr L encode_lanes(L negative, L scale, L sig, L sticky) 
   using core::blend;
   using core::splat;
   using F = posit_format<N, ES>;
-  constexpr std::uint64_t lowest = scale_bias<ES> + F::min_scale, highest = scale_bias<ES> + F::max_scale;
+  constexpr std::uint64_t lowest = scale_bias<ES> - F::max_scale, highest = scale_bias<ES> + F::max_scale;
   const L clamped = core::lane_min(core::lane_max(scale, splat<L>(lowest)), splat<L>(highest));
   const L regime = clamped >> ES;  // floor(scale / 2^ES) + regime_bias
   const auto non_negative = regime >= regime_bias;

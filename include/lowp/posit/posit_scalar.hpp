@@ -16,6 +16,8 @@
 #include <string>
 #include <type_traits>
 
+#include "../core/bit.hpp"
+#include "../core/config.hpp"
 #include "../core/shortest_decimal.hpp"
 #include "posit_format.hpp"
 #include "posit_lanes.hpp"
@@ -36,37 +38,40 @@ class posit {
   // Zero (code 0).
   constexpr posit() noexcept = default;
   // NaN and ±Inf give NaR; -0.0 gives 0.
-  constexpr explicit posit(double value) noexcept : bits_(from_double(value)) {}
-  constexpr explicit posit(float value) noexcept : bits_(from_double(static_cast<double>(value))) {}
+  LOWP_HOST_DEVICE constexpr explicit posit(double value) noexcept : bits_(from_double(value)) {}
+  LOWP_HOST_DEVICE constexpr explicit posit(float value) noexcept
+      : bits_(from_double(static_cast<double>(value))) {}
   // Integers convert implicitly (posit16 x = 0; x == 1), as generic numerical code such as Eigen's expects;
   // floating-point values convert explicitly, so a rounding is always visible in the source.
   template <std::integral I>
-  constexpr posit(I value) noexcept : bits_(from_integer(value)) {}
+  LOWP_HOST_DEVICE constexpr posit(I value) noexcept : bits_(from_integer(value)) {}
   // Another posit configuration: its value is exact in double (N <= 32), so this rounds once.
   template <int N2, int ES2>
-  requires(N2 != N || ES2 != ES) constexpr explicit posit(posit<N2, ES2> value) noexcept
+  requires(N2 != N || ES2 != ES) LOWP_HOST_DEVICE constexpr explicit posit(posit<N2, ES2> value) noexcept
       : bits_(from_double(static_cast<double>(value))) {}
   // A minifloat: its value is exact in double; NaN and Inf give NaR.
   template <class F, class R, class O>
-  constexpr explicit posit(minifloat<F, R, O> value) noexcept
+  LOWP_HOST_DEVICE constexpr explicit posit(minifloat<F, R, O> value) noexcept
       : bits_(from_double(static_cast<double>(value))) {}
 
   // Bits above N are ignored.
-  static constexpr posit from_bits(std::uint32_t bits) noexcept {
+  LOWP_HOST_DEVICE static constexpr posit from_bits(std::uint32_t bits) noexcept {
     posit result;
     result.bits_ = static_cast<storage_type>(bits & format::code_mask);
     return result;
   }
-  constexpr storage_type bits() const noexcept { return bits_; }
+  LOWP_HOST_DEVICE constexpr storage_type bits() const noexcept { return bits_; }
 
-  static constexpr posit nar() noexcept { return from_bits(format::nar_code); }
-  static constexpr posit maxpos() noexcept { return from_bits(format::maxpos_code); }
-  static constexpr posit minpos() noexcept { return from_bits(format::minpos_code); }
+  LOWP_HOST_DEVICE static constexpr posit nar() noexcept { return from_bits(format::nar_code); }
+  LOWP_HOST_DEVICE static constexpr posit maxpos() noexcept { return from_bits(format::maxpos_code); }
+  LOWP_HOST_DEVICE static constexpr posit minpos() noexcept { return from_bits(format::minpos_code); }
   // Rounds a binary64 value once (the same as the explicit constructor).
-  static constexpr posit round_from(double value) noexcept { return from_bits(from_double(value)); }
+  LOWP_HOST_DEVICE static constexpr posit round_from(double value) noexcept {
+    return from_bits(from_double(value));
+  }
 
   // Exact: every posit of at most 32 bits is a binary64 value. NaR gives a quiet NaN.
-  constexpr explicit operator double() const noexcept {
+  LOWP_HOST_DEVICE constexpr explicit operator double() const noexcept {
     const auto d = posit_detail::decode_lanes<N, ES>(std::uint64_t{bits_});
     // |scale| <= 30 * 16 = 480 and the significand has at most 30 bits: a normal double, built directly.
     const std::uint64_t fraction = (d.sig << 21) & ((std::uint64_t(1) << 52) - 1);
@@ -75,106 +80,121 @@ class posit {
     // 0 and NaR picked without a branch, as the arithmetic does.
     constexpr std::uint64_t quiet_nan = 0x7ff8000000000000u;
     const std::uint64_t special = core::blend(bits_ == 0, std::uint64_t{0}, quiet_nan);
-    return std::bit_cast<double>(core::blend(is_special(), special, value));
+    return core::bit_cast<double>(core::blend(is_special(), special, value));
   }
   // Rounded once from the exact double (round to nearest even, as float(double) does).
-  constexpr explicit operator float() const noexcept {
+  LOWP_HOST_DEVICE constexpr explicit operator float() const noexcept {
     return static_cast<float>(static_cast<double>(*this));
   }
   // Truncates toward zero, as C++'s floating-to-integer conversion does, and saturates at the integer's
   // range; NaR gives the integer's lowest value (the Standard maps NaR to the integer "NaN" 100...0).
   template <std::integral I>
-  explicit operator I() const noexcept {
+  LOWP_HOST_DEVICE explicit operator I() const noexcept {
     if constexpr (std::is_same_v<I, bool>) {
       return bits_ != 0;
     } else {
-      if (bits_ == format::nar_code) return std::numeric_limits<I>::min();
+      // I's range spelled out: std::numeric_limits is host-only under nvcc.
+      constexpr I lowest = std::is_signed_v<I> ? static_cast<I>(I(1) << (sizeof(I) * 8 - 1)) : I(0);
+      constexpr I highest = static_cast<I>(~lowest);
+      if (bits_ == format::nar_code) return lowest;
       const double value = std::trunc(static_cast<double>(*this));
-      if (value <= static_cast<double>(std::numeric_limits<I>::min())) return std::numeric_limits<I>::min();
-      if (value >= static_cast<double>(std::numeric_limits<I>::max())) return std::numeric_limits<I>::max();
+      if (value <= static_cast<double>(lowest)) return lowest;
+      if (value >= static_cast<double>(highest)) return highest;
       return static_cast<I>(value);
     }
   }
   // To any minifloat, rounded once with its policy from the exact double; NaR gives the minifloat's NaN
   // (or whatever that format makes of a NaN).
   template <class F, class R, class O>
-  constexpr explicit operator minifloat<F, R, O>() const noexcept {
+  LOWP_HOST_DEVICE constexpr explicit operator minifloat<F, R, O>() const noexcept {
     return minifloat<F, R, O>(static_cast<double>(*this));
   }
 
   // The four operations and fma run the lane kernels (posit_lanes.hpp) on one 64-bit lane: no branch on
   // the data, and the very code the span functions (elementwise.hpp) run on SIMD lanes.
-  friend constexpr posit operator+(posit a, posit b) noexcept {
+  LOWP_HOST_DEVICE friend constexpr posit operator+(posit a, posit b) noexcept {
     return from_bits(static_cast<std::uint32_t>(
         posit_detail::add_codes<N, ES>(std::uint64_t{a.bits_}, std::uint64_t{b.bits_})));
   }
-  friend constexpr posit operator-(posit a, posit b) noexcept { return a + (-b); }
-  friend constexpr posit operator*(posit a, posit b) noexcept {
+  LOWP_HOST_DEVICE friend constexpr posit operator-(posit a, posit b) noexcept { return a + (-b); }
+  LOWP_HOST_DEVICE friend constexpr posit operator*(posit a, posit b) noexcept {
     return from_bits(static_cast<std::uint32_t>(
         posit_detail::multiply_codes<N, ES>(std::uint64_t{a.bits_}, std::uint64_t{b.bits_})));
   }
-  friend constexpr posit operator/(posit a, posit b) noexcept {
+  LOWP_HOST_DEVICE friend constexpr posit operator/(posit a, posit b) noexcept {
     return from_bits(static_cast<std::uint32_t>(
         posit_detail::divide_codes<N, ES>(std::uint64_t{a.bits_}, std::uint64_t{b.bits_})));
   }
-  constexpr posit& operator+=(posit b) noexcept { return *this = *this + b; }
-  constexpr posit& operator-=(posit b) noexcept { return *this = *this - b; }
-  constexpr posit& operator*=(posit b) noexcept { return *this = *this * b; }
-  constexpr posit& operator/=(posit b) noexcept { return *this = *this / b; }
+  LOWP_HOST_DEVICE constexpr posit& operator+=(posit b) noexcept { return *this = *this + b; }
+  LOWP_HOST_DEVICE constexpr posit& operator-=(posit b) noexcept { return *this = *this - b; }
+  LOWP_HOST_DEVICE constexpr posit& operator*=(posit b) noexcept { return *this = *this * b; }
+  LOWP_HOST_DEVICE constexpr posit& operator/=(posit b) noexcept { return *this = *this / b; }
 
-  constexpr posit operator+() const noexcept { return *this; }
+  LOWP_HOST_DEVICE constexpr posit operator+() const noexcept { return *this; }
   // Two's-complement negation of the code: exact, and NaR and 0 are their own negatives.
-  constexpr posit operator-() const noexcept { return from_bits(0u - std::uint32_t{bits_}); }
+  LOWP_HOST_DEVICE constexpr posit operator-() const noexcept { return from_bits(0u - std::uint32_t{bits_}); }
 
   // The Standard's total order: codes compared as two's-complement integers, so NaR is below every value
   // and equal to itself.
-  friend constexpr bool operator==(posit a, posit b) noexcept { return a.bits_ == b.bits_; }
+  LOWP_HOST_DEVICE friend constexpr bool operator==(posit a, posit b) noexcept { return a.bits_ == b.bits_; }
   friend constexpr auto operator<=>(posit a, posit b) noexcept { return order(a) <=> order(b); }
+  // Spelled out as well: <=>'s std::strong_ordering is host-only under nvcc, and these are what <, <=, >
+  // and >= pick first (the same answers).
+  LOWP_HOST_DEVICE friend constexpr bool operator<(posit a, posit b) noexcept { return order(a) < order(b); }
+  LOWP_HOST_DEVICE friend constexpr bool operator<=(posit a, posit b) noexcept {
+    return order(a) <= order(b);
+  }
+  LOWP_HOST_DEVICE friend constexpr bool operator>(posit a, posit b) noexcept { return order(a) > order(b); }
+  LOWP_HOST_DEVICE friend constexpr bool operator>=(posit a, posit b) noexcept {
+    return order(a) >= order(b);
+  }
 
   // Mixed with a built-in floating type: computed in that type, unrounded (the posit's value is exact in
   // double; in float it is rounded once).
   template <std::floating_point F>
-  friend constexpr F operator+(posit a, F b) noexcept {
+  LOWP_HOST_DEVICE friend constexpr F operator+(posit a, F b) noexcept {
     return static_cast<F>(a) + b;
   }
   template <std::floating_point F>
-  friend constexpr F operator+(F a, posit b) noexcept {
+  LOWP_HOST_DEVICE friend constexpr F operator+(F a, posit b) noexcept {
     return a + static_cast<F>(b);
   }
   template <std::floating_point F>
-  friend constexpr F operator-(posit a, F b) noexcept {
+  LOWP_HOST_DEVICE friend constexpr F operator-(posit a, F b) noexcept {
     return static_cast<F>(a) - b;
   }
   template <std::floating_point F>
-  friend constexpr F operator-(F a, posit b) noexcept {
+  LOWP_HOST_DEVICE friend constexpr F operator-(F a, posit b) noexcept {
     return a - static_cast<F>(b);
   }
   template <std::floating_point F>
-  friend constexpr F operator*(posit a, F b) noexcept {
+  LOWP_HOST_DEVICE friend constexpr F operator*(posit a, F b) noexcept {
     return static_cast<F>(a) * b;
   }
   template <std::floating_point F>
-  friend constexpr F operator*(F a, posit b) noexcept {
+  LOWP_HOST_DEVICE friend constexpr F operator*(F a, posit b) noexcept {
     return a * static_cast<F>(b);
   }
   template <std::floating_point F>
-  friend constexpr F operator/(posit a, F b) noexcept {
+  LOWP_HOST_DEVICE friend constexpr F operator/(posit a, F b) noexcept {
     return static_cast<F>(a) / b;
   }
   template <std::floating_point F>
-  friend constexpr F operator/(F a, posit b) noexcept {
+  LOWP_HOST_DEVICE friend constexpr F operator/(F a, posit b) noexcept {
     return a / static_cast<F>(b);
   }
 
   // Found by argument-dependent lookup. NaR plays the role of NaN (and of the projective infinity).
-  friend constexpr bool isnan(posit x) noexcept { return x.bits_ == format::nar_code; }
-  friend constexpr bool isnar(posit x) noexcept { return x.bits_ == format::nar_code; }
-  friend constexpr bool isinf(posit) noexcept { return false; }
-  friend constexpr bool isfinite(posit x) noexcept { return x.bits_ != format::nar_code; }
-  friend constexpr bool signbit(posit x) noexcept { return (x.bits_ & format::nar_code) != 0; }
-  friend constexpr posit abs(posit x) noexcept { return signbit(x) ? -x : x; }
-  friend constexpr posit fabs(posit x) noexcept { return abs(x); }
-  friend posit sqrt(posit x) noexcept {
+  LOWP_HOST_DEVICE friend constexpr bool isnan(posit x) noexcept { return x.bits_ == format::nar_code; }
+  LOWP_HOST_DEVICE friend constexpr bool isnar(posit x) noexcept { return x.bits_ == format::nar_code; }
+  LOWP_HOST_DEVICE friend constexpr bool isinf(posit) noexcept { return false; }
+  LOWP_HOST_DEVICE friend constexpr bool isfinite(posit x) noexcept { return x.bits_ != format::nar_code; }
+  LOWP_HOST_DEVICE friend constexpr bool signbit(posit x) noexcept {
+    return (x.bits_ & format::nar_code) != 0;
+  }
+  LOWP_HOST_DEVICE friend constexpr posit abs(posit x) noexcept { return signbit(x) ? -x : x; }
+  LOWP_HOST_DEVICE friend constexpr posit fabs(posit x) noexcept { return abs(x); }
+  LOWP_HOST_DEVICE friend posit sqrt(posit x) noexcept {
     if constexpr (N <= 8 && !LOWP_DEVICE_PASS) {
       return from_bits(sqrt_table()[x.bits_]);  // one load: faster than any computation (host only)
     } else {
@@ -182,18 +202,19 @@ class posit {
     }
   }
   // a * b + c with one rounding.
-  friend constexpr posit fma(posit a, posit b, posit c) noexcept {
+  LOWP_HOST_DEVICE friend constexpr posit fma(posit a, posit b, posit c) noexcept {
     return from_bits(static_cast<std::uint32_t>(posit_detail::fma_codes<N, ES>(
         std::uint64_t{a.bits_}, std::uint64_t{b.bits_}, std::uint64_t{c.bits_})));
   }
 
  private:
-  constexpr bool is_special() const noexcept {  // 0 or NaR: the codes whose low N-1 bits are all zero
-    return (bits_ & format::maxpos_code) == 0;
+  // 0 or NaR: the codes whose low N-1 bits are all zero.
+  LOWP_HOST_DEVICE constexpr bool is_special() const noexcept { return (bits_ & format::maxpos_code) == 0; }
+  LOWP_HOST_DEVICE static constexpr std::int32_t order(posit x) noexcept {
+    return posit_detail::signed_code<N>(x.bits_);
   }
-  static constexpr std::int32_t order(posit x) noexcept { return posit_detail::signed_code<N>(x.bits_); }
 
-  static posit computed_sqrt(posit x) noexcept {
+  LOWP_HOST_DEVICE static posit computed_sqrt(posit x) noexcept {
     if (x.bits_ == 0) return x;
     if (signbit(x)) return nar();  // NaR and negative values
     const auto d = posit_detail::decode<N, ES>(x.bits_);
@@ -219,7 +240,7 @@ class posit {
   }
 
   // floor(sqrt(v)) for v < 2^64: binary64's square root is within one of it; fix up exactly.
-  static std::uint64_t isqrt(std::uint64_t v) noexcept {
+  LOWP_HOST_DEVICE static std::uint64_t isqrt(std::uint64_t v) noexcept {
     std::uint64_t r = static_cast<std::uint64_t>(std::sqrt(static_cast<double>(v)));
     if (r > 0xffffffffu) r = 0xffffffffu;
     while (r * r > v) --r;
@@ -227,16 +248,16 @@ class posit {
     return r;
   }
 
-  static constexpr std::uint32_t from_double(double value) noexcept {
-    const auto raw = std::bit_cast<std::uint64_t>(value);
+  LOWP_HOST_DEVICE static constexpr std::uint32_t from_double(double value) noexcept {
+    const auto raw = core::bit_cast<std::uint64_t>(value);
     const int biased = static_cast<int>((raw >> 52) & 0x7ff);
     std::uint64_t mantissa = raw & ((std::uint64_t(1) << 52) - 1);
     if (biased == 0x7ff) return format::nar_code;  // NaN and ±Inf
     int scale = biased - 1023;
     std::uint64_t sig;
     if (biased == 0) {
-      if (mantissa == 0) return 0;                  // ±0
-      const int lead = std::countl_zero(mantissa);  // subnormal: normalise
+      if (mantissa == 0) return 0;                   // ±0
+      const int lead = core::countl_zero(mantissa);  // subnormal: normalise
       sig = mantissa << lead;
       scale = -1011 - lead;  // mantissa's top bit 63 - lead carries weight 2^(-1074 + 63 - lead)
     } else {
@@ -246,12 +267,12 @@ class posit {
   }
 
   template <std::integral I>
-  static constexpr std::uint32_t from_integer(I value) noexcept {
+  LOWP_HOST_DEVICE static constexpr std::uint32_t from_integer(I value) noexcept {
     if (value == 0) return 0;
     const bool negative = std::is_signed_v<I> && value < 0;
     const std::uint64_t magnitude =
         negative ? 0 - static_cast<std::uint64_t>(value) : static_cast<std::uint64_t>(value);
-    const int lead = std::countl_zero(magnitude);
+    const int lead = core::countl_zero(magnitude);
     return posit_detail::encode<N, ES>(negative, 63 - lead, magnitude << lead);
   }
 
@@ -323,17 +344,17 @@ class std::numeric_limits<lowp::posit<N, ES>> {
   static constexpr bool traps = false;
   static constexpr bool tinyness_before = false;
 
-  static constexpr T min() noexcept { return T::minpos(); }
-  static constexpr T max() noexcept { return T::maxpos(); }
-  static constexpr T lowest() noexcept { return -T::maxpos(); }
+  LOWP_HOST_DEVICE static constexpr T min() noexcept { return T::minpos(); }
+  LOWP_HOST_DEVICE static constexpr T max() noexcept { return T::maxpos(); }
+  LOWP_HOST_DEVICE static constexpr T lowest() noexcept { return -T::maxpos(); }
   // The gap between 1 and the next posit (rounded into the format where it is not a posit itself).
-  static constexpr T epsilon() noexcept {
+  LOWP_HOST_DEVICE static constexpr T epsilon() noexcept {
     return T(static_cast<double>(T::from_bits(T(1).bits() + 1u)) - 1.0);
   }
-  static constexpr T round_error() noexcept { return T(0.5); }
+  LOWP_HOST_DEVICE static constexpr T round_error() noexcept { return T(0.5); }
   // No infinity: NaR is the posit's single exceptional value (the projective point at infinity).
-  static constexpr T infinity() noexcept { return T::nar(); }
-  static constexpr T quiet_NaN() noexcept { return T::nar(); }
-  static constexpr T signaling_NaN() noexcept { return T::nar(); }
-  static constexpr T denorm_min() noexcept { return T::minpos(); }
+  LOWP_HOST_DEVICE static constexpr T infinity() noexcept { return T::nar(); }
+  LOWP_HOST_DEVICE static constexpr T quiet_NaN() noexcept { return T::nar(); }
+  LOWP_HOST_DEVICE static constexpr T signaling_NaN() noexcept { return T::nar(); }
+  LOWP_HOST_DEVICE static constexpr T denorm_min() noexcept { return T::minpos(); }
 };

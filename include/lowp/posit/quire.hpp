@@ -13,6 +13,8 @@
 #include <bit>
 #include <cstdint>
 
+#include "../core/bit.hpp"
+#include "../core/config.hpp"
 #include "posit_scalar.hpp"
 
 namespace lowp {
@@ -30,10 +32,10 @@ class quire {
   static constexpr int fraction_bits = 2 * format::max_scale;
 
   constexpr quire() noexcept = default;
-  constexpr explicit quire(posit_type p) noexcept { *this += p; }
+  LOWP_HOST_DEVICE constexpr explicit quire(posit_type p) noexcept { *this += p; }
 
   // Adds a * b exactly (no rounding). A NaR operand makes the quire NaR until clear().
-  constexpr quire& fma(posit_type a, posit_type b) noexcept {
+  LOWP_HOST_DEVICE constexpr quire& fma(posit_type a, posit_type b) noexcept {
     const std::uint32_t ca = a.bits(), cb = b.bits();
     if (ca == format::nar_code || cb == format::nar_code) {
       nar_ = true;
@@ -48,9 +50,9 @@ class quire {
     return *this;
   }
   // Subtracts a * b exactly.
-  constexpr quire& fms(posit_type a, posit_type b) noexcept { return fma(-a, b); }
+  LOWP_HOST_DEVICE constexpr quire& fms(posit_type a, posit_type b) noexcept { return fma(-a, b); }
 
-  constexpr quire& operator+=(posit_type p) noexcept {
+  LOWP_HOST_DEVICE constexpr quire& operator+=(posit_type p) noexcept {
     const std::uint32_t code = p.bits();
     if (code == format::nar_code) {
       nar_ = true;
@@ -61,18 +63,18 @@ class quire {
     add_at(x.negative, x.sig, x.scale - 31 + fraction_bits);
     return *this;
   }
-  constexpr quire& operator-=(posit_type p) noexcept { return *this += -p; }
+  LOWP_HOST_DEVICE constexpr quire& operator-=(posit_type p) noexcept { return *this += -p; }
   // Adds another quire exactly.
-  constexpr quire& operator+=(const quire& other) noexcept {
+  LOWP_HOST_DEVICE constexpr quire& operator+=(const quire& other) noexcept {
     nar_ = nar_ || other.nar_;
     std::uint64_t carry = 0;
     for (int i = 0; i < limb_count; ++i) limbs_[i] = add_with_carry(limbs_[i], other.limbs_[i], carry);
     return *this;
   }
 
-  constexpr void clear() noexcept { *this = quire(); }
-  constexpr bool is_nar() const noexcept { return nar_; }
-  constexpr bool is_zero() const noexcept {
+  LOWP_HOST_DEVICE constexpr void clear() noexcept { *this = quire(); }
+  LOWP_HOST_DEVICE constexpr bool is_nar() const noexcept { return nar_; }
+  LOWP_HOST_DEVICE constexpr bool is_zero() const noexcept {
     if (nar_) return false;
     for (std::uint64_t limb : limbs_) {
       if (limb != 0) return false;
@@ -80,12 +82,18 @@ class quire {
     return true;
   }
   // The two's-complement limbs, least significant first (bit 0 of limb 0 has weight minpos^2).
-  constexpr const std::array<std::uint64_t, limb_count>& limbs() const noexcept { return limbs_; }
+  // (Host only; a copy, since the limbs are kept as a plain array, which device code can index.)
+  constexpr std::array<std::uint64_t, limb_count> limbs() const noexcept {
+    std::array<std::uint64_t, limb_count> copy{};
+    for (int i = 0; i < limb_count; ++i) copy[i] = limbs_[i];
+    return copy;
+  }
 
   // The value rounded once: round to nearest even on the posit encoding, saturating to ±minpos/±maxpos.
-  constexpr posit_type to_posit() const noexcept {
+  LOWP_HOST_DEVICE constexpr posit_type to_posit() const noexcept {
     if (nar_) return posit_type::nar();
-    std::array<std::uint64_t, limb_count> magnitude = limbs_;
+    std::uint64_t magnitude[limb_count];
+    for (int i = 0; i < limb_count; ++i) magnitude[i] = limbs_[i];
     const bool negative = (limbs_[limb_count - 1] >> 63) != 0;
     if (negative) {
       std::uint64_t carry = 1;
@@ -94,7 +102,7 @@ class quire {
     int top = limb_count - 1;
     while (top >= 0 && magnitude[top] == 0) --top;
     if (top < 0) return posit_type();
-    const int lead = std::countl_zero(magnitude[top]);
+    const int lead = core::countl_zero(magnitude[top]);
     std::uint64_t sig = magnitude[top] << lead;
     bool sticky = false;
     if (top > 0) {
@@ -108,8 +116,8 @@ class quire {
   }
 
  private:
-  static constexpr std::uint64_t add_with_carry(std::uint64_t a, std::uint64_t b,
-                                                std::uint64_t& carry) noexcept {
+  LOWP_HOST_DEVICE static constexpr std::uint64_t add_with_carry(std::uint64_t a, std::uint64_t b,
+                                                                 std::uint64_t& carry) noexcept {
     const std::uint64_t sum = a + b;
     const std::uint64_t result = sum + carry;
     carry = std::uint64_t{sum < a} | std::uint64_t{result < sum};
@@ -119,7 +127,7 @@ class quire {
   // Adds (or subtracts) value * 2^position, where the bits of value below -position (if any) are zero.
   // Branch-free over the limbs: the addend is zero except in two limbs, and a negative addend is added as
   // its two's complement (~v + 1 across the whole width).
-  constexpr void add_at(bool negative, std::uint64_t value, int position) noexcept {
+  LOWP_HOST_DEVICE constexpr void add_at(bool negative, std::uint64_t value, int position) noexcept {
     if (position < 0) {
       value >>= -position;
       position = 0;
@@ -136,7 +144,7 @@ class quire {
     }
   }
 
-  std::array<std::uint64_t, limb_count> limbs_{};
+  std::uint64_t limbs_[limb_count]{};
   bool nar_ = false;
 };
 
