@@ -1,5 +1,7 @@
 // L-Mul GEMM and GEMM under each accumulation policy, against Eigen's float GEMM in the same run, single
 // thread. Reported as GFLOP/s (2 n^3 per product: one multiply and one add per term, whatever they cost).
+// threads/...: the same calls with lowp::threads{t}, timed by the wall clock (UseRealTime); read the speedup
+// as the ratio of threads:2 to threads:1 of the same case in the same run.
 #include <Eigen/Core>
 #include <benchmark/benchmark.h>
 
@@ -97,6 +99,19 @@ void policy_gemm(benchmark::State& state) {
   set_gflops(state, n);
 }
 
+// lowp::gemm (accumulate<float>) and lmul_gemm<3> on `threads` threads.
+template <bool Lmul>
+void gemm_on_threads(benchmark::State& state) {
+  const Eigen::Index n = state.range(0);
+  const lowp::threads workers{int(state.range(1))};
+  const Eigen::MatrixXf a = random_matrix(n, 1), b = random_matrix(n, 2);
+  for (auto _ : state) {
+    Eigen::MatrixXf c = Lmul ? lowp::lmul_gemm<3>(a, b, workers) : lowp::gemm(a, b, workers);
+    benchmark::DoNotOptimize(c.data());
+  }
+  set_gflops(state, n);
+}
+
 #define LOWP_GEMM_SIZES ->Arg(256)->Arg(512)->Arg(1024)->Unit(benchmark::kMillisecond)
 BENCHMARK(eigen_float)->Name("gemm/eigen_float") LOWP_GEMM_SIZES;
 BENCHMARK(lmul_gemm<3>)->Name("gemm/lmul3") LOWP_GEMM_SIZES;
@@ -123,5 +138,9 @@ BENCHMARK(policy_gemm<lowp::accumulate_chunked<lowp::float8_e4m3fn, 128>>)
 BENCHMARK(policy_gemm<lowp::accumulate_chunked<float, 128>>)
     ->Name("gemm/accumulate_chunked_float_128") LOWP_SLOW_SIZES;
 BENCHMARK(policy_gemm<lowp::accumulate_exact>)->Name("gemm/accumulate_exact") LOWP_SLOW_SIZES;
+#define LOWP_THREAD_ARGS \
+  ->ArgNames({"n", "threads"})->Args({1024, 1})->Args({1024, 2})->UseRealTime()->Unit(benchmark::kMillisecond)
+BENCHMARK(gemm_on_threads<false>)->Name("threads/accumulate_float") LOWP_THREAD_ARGS;
+BENCHMARK(gemm_on_threads<true>)->Name("threads/lmul3") LOWP_THREAD_ARGS;
 
 }  // namespace

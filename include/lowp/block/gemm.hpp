@@ -60,14 +60,15 @@ Eigen::MatrixXf decoded_panel_gemm(const quantized_matrix<FA>& a, const quantize
   constexpr Eigen::Index slice = 256;  // C's columns per slice: fixed, so that Eigen's blocking is too
   Eigen::MatrixXf c = Eigen::MatrixXf::Zero(m, n);
   parallel_ranges(n, workers, slice, [&](std::ptrdiff_t first, std::ptrdiff_t last) {
-    // Panels of K decoded into two reused buffers (whole decoded operands would cost page faults).
+    // Panels of K decoded into reused buffers (whole decoded operands would cost page faults); each panel of
+    // A serves every slice of this thread's columns.
     Eigen::MatrixXf a_panel(m, std::min(panel, k)),
         b_panel(std::min(panel, k), std::min<Eigen::Index>(slice, n));
-    for (Eigen::Index j0 = first; j0 < last; j0 += slice) {
-      const Eigen::Index width = std::min<Eigen::Index>(slice, last - j0);
-      for (Eigen::Index k0 = 0; k0 < k; k0 += panel) {
-        const Eigen::Index depth = std::min(panel, k - k0);
-        a.dequantize_block(0, k0, m, depth, a_panel.data(), m);
+    for (Eigen::Index k0 = 0; k0 < k; k0 += panel) {
+      const Eigen::Index depth = std::min(panel, k - k0);
+      a.dequantize_block(0, k0, m, depth, a_panel.data(), m);
+      for (Eigen::Index j0 = first; j0 < last; j0 += slice) {
+        const Eigen::Index width = std::min<Eigen::Index>(slice, last - j0);
         b.dequantize_block(k0, j0, depth, width, b_panel.data(), b_panel.rows());
         c.middleCols(j0, width).noalias() += a_panel.leftCols(depth) * b_panel.topLeftCorner(depth, width);
       }

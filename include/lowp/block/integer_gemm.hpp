@@ -80,16 +80,19 @@ struct integer_element {
 };
 
 template <class F>
-inline constexpr bool has_integer_mx_elements =
-    F::tile_rows == 1 &&
-    std::is_same_v<typename F::scale_type, float8_e8m0fnu>&& integer_element<typename F::element_type>::exact;
+constexpr bool integer_mx_operand() {
+  return F::tile_rows == 1 && std::is_same_v<typename F::scale_type, float8_e8m0fnu> &&
+         integer_element<typename F::element_type>::exact;
+}
 
-// Both operands qualify and share a block size that keeps |P_b| <= B * 128 * 128 below 2^24.
+// Both operands qualify and share a block size that keeps |P_b| <= B * 128 * 128 below 2^22 (mx_magic).
 template <class FA, class FB>
-inline constexpr bool mx_integer_gemm_applies =
-    has_integer_mx_elements<FA>&& has_integer_mx_elements<FB>&& FA::block_size ==
-        FB::block_size&& FA::block_size % 4 == 0 &&
-    FA::block_size <= 1024;
+constexpr bool integer_mx_operands() {
+  return integer_mx_operand<FA>() && integer_mx_operand<FB>() && FA::block_size == FB::block_size &&
+         FA::block_size % 4 == 0 && FA::block_size <= 256;
+}
+template <class FA, class FB>
+inline constexpr bool mx_integer_gemm_applies = integer_mx_operands<FA, FB>();
 
 // The exponent a block scale code contributes, less the element shift; NaN for E8M0's NaN code.
 inline float mx_block_exponent(std::uint32_t scale_code, int shift) noexcept {
@@ -104,23 +107,103 @@ inline float mx_block_term(std::int32_t p, float e) noexcept {
   return static_cast<float>(double(p) * power);
 }
 
+// 2^e as a float for an integer e in [-149, 127]; NaN stays NaN.
+inline float mx_power_of_two(float e) noexcept {
+  return e != e        ? e
+         : e < -126.0f ? std::ldexp(1.0f, int(e))
+                       : std::bit_cast<float>(std::uint32_t(int(e) + 127) << 23);
+}
+
 inline constexpr int mx_tile_rows = 32;    // two vectors of 16 int32 lanes
 inline constexpr int mx_tile_columns = 6;  // 12 int32 and 12 fp32 accumulators
+// Block sums start from this: 1.5 * 2^23 as float bits, so that for |P| < 2^22 the bits of the sum are the
+// float 1.5 * 2^23 + P, and P as a float is one subtraction (no conversion instruction on the busy port).
+inline constexpr std::int32_t mx_magic = 0x4b400000;
+
+// The range of the (finite) exponents of a panel, and whether one is NaN.
+struct mx_exponent_range {
+  float smallest = 0.0f, largest = 0.0f;
+  bool has_nan = false;
+  void include(float e) {
+    if (e != e) {
+      has_nan = true;
+    } else {
+      smallest = std::min(smallest, e);
+      largest = std::max(largest, e);
+    }
+  }
+};
+
+// Whether every block term of a tile is t = P * 2^e with 2^e a normal float and |t| < 2^127 for |P| < 2^22:
+// then P * 2^e is exact, and fma(P, 2^e, s) = fl32(s + t) is the documented step.
+inline bool mx_terms_are_exact(const mx_exponent_range& a, const mx_exponent_range& b) {
+  return !a.has_nan && !b.has_nan && a.smallest + b.smallest >= -126.0f && a.largest + b.largest <= 105.0f;
+}
 
 // A's row panels, packed once: for panel p, group g of four k, row r: the byte xa(r, 4g + t) + 128 at
 // bytes[((p * groups + g) * mx_tile_rows + r) * 4 + t]; the exponent of row r's block b at
 // exponents[(p * blocks + b) * mx_tile_rows + r]. Rows past m and k past K hold the integer 0.
 struct mx_packed_a {
   std::vector<std::uint8_t> bytes;
-  std::vector<float> exponents;
+  std::vector<float> exponents, powers;   // e and 2^e (NaN for a NaN scale)
+  std::vector<mx_exponent_range> ranges;  // per panel
 };
 
 // B's column panel, packed per thread: words[g * mx_tile_columns + j] = the four bytes xb(4g .. 4g+3, j),
-// correction[b * mx_tile_columns + j] = -128 * (sum of xb over block b of column j), exponents likewise.
+// correction[b * mx_tile_columns + j] = mx_magic - 128 * (sum of xb over block b of column j), exponents and
+// powers likewise.
 struct mx_packed_b {
   std::vector<std::int32_t> words;
   std::vector<std::int32_t> correction;
-  std::vector<float> exponents;
+  std::vector<float> exponents, powers;
+  mx_exponent_range range;
+};
+
+// Element codes straight from the packed storage as bytes x + Bias (Bias 128: A's unsigned form, 0: B's
+// signed form), by table: 4-bit storage maps one byte (two codes) per load.
+template <class F, int Bias>
+struct biased_codes {
+  using ints = integer_element<typename F::element_type>;
+  static constexpr std::array<std::uint8_t, 256> one = [] {
+    std::array<std::uint8_t, 256> table{};
+    for (int code = 0; code < 256; ++code)
+      table[std::size_t(code)] = std::uint8_t(ints::value[std::size_t(code)] + Bias);
+    return table;
+  }();
+  static constexpr std::array<std::uint16_t, 256> pair = [] {
+    std::array<std::uint16_t, 256> table{};
+    for (int byte = 0; byte < 256; ++byte)
+      table[std::size_t(byte)] =
+          std::uint16_t(one[std::size_t(byte & 15)] | (one[std::size_t(byte >> 4)] << 8));
+    return table;
+  }();
+
+  // Two's complement codes (MXINT8): the code is the integer.
+  static constexpr bool identity = [] {
+    for (int code = 0; code < 256; ++code) {
+      if (one[std::size_t(code)] != std::uint8_t(code + Bias)) return false;
+    }
+    return true;
+  }();
+
+  // Rows r0 .. r0 + n - 1 of column c (r0 a multiple of 4) into out[0 .. n rounded up to 4).
+  static void column(const quantized_matrix<F>& q, Eigen::Index c, Eigen::Index r0, Eigen::Index n,
+                     std::uint8_t* out) {
+    constexpr int storage_bits = quantized_matrix<F>::storage_bits;
+    const Eigen::Index column_bytes = q.padded_rows() * storage_bits / 8;
+    const std::uint8_t* in = q.packed_codes().data() + c * column_bytes + r0 * storage_bits / 8;
+    const Eigen::Index padded = (n + 3) / 4 * 4;
+    if constexpr (storage_bits == 4) {
+      for (Eigen::Index i = 0; i < padded / 2; ++i) std::memcpy(out + 2 * i, &pair[in[i]], 2);
+    } else if constexpr (storage_bits == 8 && identity) {
+      for (Eigen::Index i = 0; i < padded; ++i) out[i] = std::uint8_t(in[i] + Bias);
+    } else if constexpr (storage_bits == 8) {
+      for (Eigen::Index i = 0; i < padded; ++i) out[i] = one[in[i]];
+    } else {
+      q.unpack_column(c, r0, n, out);
+      for (Eigen::Index i = 0; i < padded; ++i) out[i] = one[out[i]];
+    }
+  }
 };
 
 template <class FA>
@@ -129,34 +212,48 @@ void mx_pack_a(const quantized_matrix<FA>& a, Eigen::Index groups, Eigen::Index 
   using ints = integer_element<typename FA::element_type>;
   constexpr int MR = mx_tile_rows;
   const Eigen::Index m = a.rows(), k = a.cols();
-  std::uint8_t codes[4][MR];
-  for (Eigen::Index p = first_panel; p < last_panel; ++p) {
-    const Eigen::Index r0 = p * MR, rows = std::min<Eigen::Index>(MR, m - r0);
-    for (Eigen::Index g = 0; g < groups; ++g) {
-      for (int t = 0; t < 4; ++t) {
-        const Eigen::Index c = 4 * g + t;
-        if (c < k) {
-          a.unpack_column(c, r0, rows, codes[t]);
-          for (Eigen::Index r = 0; r < MR; ++r)
-            codes[t][r] = r < rows ? std::uint8_t(ints::value[codes[t][r]] + 128) : std::uint8_t(128);
-        } else {
-          std::fill(codes[t], codes[t] + MR, std::uint8_t(128));
-        }
-      }
-      std::uint8_t* target = out.bytes.data() + (p * groups + g) * MR * 4;
-      for (int r = 0; r < MR; ++r) {
-        for (int t = 0; t < 4; ++t) target[4 * r + t] = codes[t][r];
+  const Eigen::Index r0 = first_panel * MR, rows = std::min(m, last_panel * MR) - r0;
+  const Eigen::Index span = (last_panel - first_panel) * MR;
+  std::vector<std::uint8_t> columns(std::size_t(4 * span));
+  for (Eigen::Index g = 0; g < groups; ++g) {
+    for (int t = 0; t < 4; ++t) {
+      std::uint8_t* column = columns.data() + t * span;
+      const Eigen::Index c = 4 * g + t;
+      if (c < k) {
+        biased_codes<FA, 128>::column(a, c, r0, rows, column);
+        std::fill(column + rows, column + span, std::uint8_t(128));
+      } else {
+        std::fill(column, column + span, std::uint8_t(128));
       }
     }
-    const auto& scales = a.scale_codes();
+    // Interleave: the four bytes of row r form one 32-bit word, 32 rows of a panel in a row.
+    for (Eigen::Index p = first_panel; p < last_panel; ++p) {
+      const Eigen::Index base = (p - first_panel) * MR;
+      std::uint32_t words[MR];
+      for (int r = 0; r < MR; ++r) {
+        words[r] = std::uint32_t(columns[std::size_t(base + r)]) |
+                   (std::uint32_t(columns[std::size_t(span + base + r)]) << 8) |
+                   (std::uint32_t(columns[std::size_t(2 * span + base + r)]) << 16) |
+                   (std::uint32_t(columns[std::size_t(3 * span + base + r)]) << 24);
+      }
+      std::memcpy(out.bytes.data() + (p * groups + g) * MR * 4, words, sizeof words);
+    }
+  }
+  const auto& scales = a.scale_codes();
+  for (Eigen::Index p = first_panel; p < last_panel; ++p) {
+    mx_exponent_range range;
     for (Eigen::Index b = 0; b < blocks; ++b) {
       float* target = out.exponents.data() + (p * blocks + b) * MR;
+      float* power = out.powers.data() + (p * blocks + b) * MR;
       for (Eigen::Index r = 0; r < MR; ++r) {
-        target[r] = r < rows
-                        ? mx_block_exponent(scales[std::size_t(b * a.scale_rows() + r0 + r)], ints::shift)
-                        : 0.0f;
+        const Eigen::Index row = p * MR + r;
+        target[r] =
+            row < m ? mx_block_exponent(scales[std::size_t(b * a.scale_rows() + row)], ints::shift) : 0.0f;
+        power[r] = mx_power_of_two(target[r]);
+        if (row < m) range.include(target[r]);
       }
     }
+    out.ranges[std::size_t(p)] = range;
   }
 }
 
@@ -167,42 +264,44 @@ void mx_pack_b_panel(const quantized_matrix<FB>& b, Eigen::Index groups, Eigen::
   constexpr int NR = mx_tile_columns;
   constexpr Eigen::Index B = FB::block_size;
   const Eigen::Index k = b.rows(), n = b.cols();
-  scratch.assign(std::size_t(groups * 4), 0);
+  scratch.resize(std::size_t(groups * 4));
+  out.range = {};
   for (int j = 0; j < NR; ++j) {
     const Eigen::Index c = j0 + j;
-    std::fill(scratch.begin(), scratch.end(), std::uint8_t(0));
     if (c < n) {
-      b.unpack_column(c, 0, k, scratch.data());
-      for (Eigen::Index r = 0; r < k; ++r)
-        scratch[std::size_t(r)] = std::uint8_t(ints::value[scratch[std::size_t(r)]]);
-      for (Eigen::Index r = k; r < 4 * groups; ++r) scratch[std::size_t(r)] = 0;
+      biased_codes<FB, 0>::column(b, c, 0, k, scratch.data());
+      std::fill(scratch.begin() + k, scratch.end(), std::uint8_t(0));
+    } else {
+      std::fill(scratch.begin(), scratch.end(), std::uint8_t(0));
     }
-    for (Eigen::Index g = 0; g < groups; ++g) {
-      std::int32_t word;
-      std::memcpy(&word, scratch.data() + 4 * g, 4);
-      out.words[std::size_t(g * NR + j)] = word;
-    }
+    for (Eigen::Index g = 0; g < groups; ++g)
+      std::memcpy(&out.words[std::size_t(g * NR + j)], scratch.data() + 4 * g, 4);
     for (Eigen::Index blk = 0; blk < blocks; ++blk) {
       std::int32_t sum = 0;
-      for (Eigen::Index r = blk * B; r < std::min(k, (blk + 1) * B); ++r)
-        sum += std::int8_t(scratch[std::size_t(r)]);
-      out.correction[std::size_t(blk * NR + j)] = -128 * sum;
-      out.exponents[std::size_t(blk * NR + j)] =
+      for (Eigen::Index r = 0; r < B; ++r) sum += std::int8_t(scratch[std::size_t(blk * B + r)]);
+      const std::size_t at = std::size_t(blk * NR + j);
+      out.correction[at] = mx_magic - 128 * sum;
+      out.exponents[at] =
           c < n ? mx_block_exponent(b.scale_codes()[std::size_t(c * b.scale_rows() + blk)], ints::shift)
                 : 0.0f;
+      out.powers[at] = mx_power_of_two(out.exponents[at]);
+      if (c < n) out.range.include(out.exponents[at]);
     }
   }
 }
 
 // One register tile: rows = 32 of A's packed panel, columns = mx_tile_columns of B's, all of K; the result
-// (column-major, leading dimension ldc) written to c. Vnni: the AVX512-VNNI kernel, else portable code.
-template <int Block, bool Vnni>
-inline void mx_integer_tile(const std::uint8_t* pa, const float* a_exponents, const std::int32_t* pb,
-                            const std::int32_t* correction, const float* b_exponents, Eigen::Index blocks,
-                            float* c, Eigen::Index ldc) {
+// (column-major, leading dimension ldc) written to c. Vnni: the AVX512-VNNI kernel, else portable code;
+// Exact (VNNI only, where mx_terms_are_exact holds): each term as one fma with the power of two, instead of
+// vscalefps and an add.
+template <int Block, bool Vnni, bool Exact>
+inline void mx_integer_tile(const std::uint8_t* pa, const float* a_exponents, const float* a_powers,
+                            const std::int32_t* pb, const std::int32_t* correction, const float* b_exponents,
+                            const float* b_powers, Eigen::Index blocks, float* c, Eigen::Index ldc) {
   constexpr int MR = mx_tile_rows, NR = mx_tile_columns, G = Block / 4;
 #if LOWP_MX_GEMM_VNNI
   if constexpr (Vnni) {
+    const __m512 magic = _mm512_castsi512_ps(_mm512_set1_epi32(mx_magic));
     __m512 sum[NR][2];
     for (int j = 0; j < NR; ++j) sum[j][0] = sum[j][1] = _mm512_setzero_ps();
     for (Eigen::Index b = 0; b < blocks; ++b) {
@@ -219,14 +318,26 @@ inline void mx_integer_tile(const std::uint8_t* pa, const float* a_exponents, co
           acc[j][1] = _mm512_dpbusd_epi32(acc[j][1], a1, bj);
         }
       }
-      const __m512 ea0 = _mm512_loadu_ps(a_exponents + b * MR),
-                   ea1 = _mm512_loadu_ps(a_exponents + b * MR + 16);
-      for (int j = 0; j < NR; ++j) {
-        const __m512 eb = _mm512_set1_ps(b_exponents[b * NR + j]);
-        sum[j][0] =
-            _mm512_add_ps(sum[j][0], _mm512_scalef_ps(_mm512_cvtepi32_ps(acc[j][0]), _mm512_add_ps(ea0, eb)));
-        sum[j][1] =
-            _mm512_add_ps(sum[j][1], _mm512_scalef_ps(_mm512_cvtepi32_ps(acc[j][1]), _mm512_add_ps(ea1, eb)));
+      if constexpr (Exact) {
+        const __m512 pa0 = _mm512_loadu_ps(a_powers + b * MR), pa1 = _mm512_loadu_ps(a_powers + b * MR + 16);
+        for (int j = 0; j < NR; ++j) {
+          const __m512 pb_j = _mm512_set1_ps(b_powers[b * NR + j]);
+          const __m512 p0 = _mm512_sub_ps(_mm512_castsi512_ps(acc[j][0]), magic);
+          const __m512 p1 = _mm512_sub_ps(_mm512_castsi512_ps(acc[j][1]), magic);
+          sum[j][0] = _mm512_fmadd_ps(p0, _mm512_mul_ps(pa0, pb_j), sum[j][0]);
+          sum[j][1] = _mm512_fmadd_ps(p1, _mm512_mul_ps(pa1, pb_j), sum[j][1]);
+        }
+      } else {
+        const __m512i magic_bits = _mm512_set1_epi32(mx_magic);
+        const __m512 ea0 = _mm512_loadu_ps(a_exponents + b * MR),
+                     ea1 = _mm512_loadu_ps(a_exponents + b * MR + 16);
+        for (int j = 0; j < NR; ++j) {
+          const __m512 eb = _mm512_set1_ps(b_exponents[b * NR + j]);
+          const __m512 p0 = _mm512_cvtepi32_ps(_mm512_sub_epi32(acc[j][0], magic_bits));
+          const __m512 p1 = _mm512_cvtepi32_ps(_mm512_sub_epi32(acc[j][1], magic_bits));
+          sum[j][0] = _mm512_add_ps(sum[j][0], _mm512_scalef_ps(p0, _mm512_add_ps(ea0, eb)));
+          sum[j][1] = _mm512_add_ps(sum[j][1], _mm512_scalef_ps(p1, _mm512_add_ps(ea1, eb)));
+        }
       }
     }
     for (int j = 0; j < NR; ++j) {
@@ -236,11 +347,13 @@ inline void mx_integer_tile(const std::uint8_t* pa, const float* a_exponents, co
     return;
   }
 #endif
+  (void)a_powers;
+  (void)b_powers;
   float sum[NR][MR] = {};
   for (Eigen::Index b = 0; b < blocks; ++b) {
     std::int32_t acc[NR][MR];
     for (int j = 0; j < NR; ++j) {
-      for (int r = 0; r < MR; ++r) acc[j][r] = correction[b * NR + j];
+      for (int r = 0; r < MR; ++r) acc[j][r] = correction[b * NR + j] - mx_magic;
     }
     const std::uint8_t* a_block = pa + b * G * MR * 4;
     const std::int32_t* b_block = pb + b * G * NR;
@@ -277,6 +390,8 @@ Eigen::MatrixXf mx_integer_gemm(const quantized_matrix<FA>& a, const quantized_m
   mx_packed_a packed_a;
   packed_a.bytes.resize(std::size_t(row_panels * groups * MR * 4));
   packed_a.exponents.resize(std::size_t(row_panels * blocks * MR));
+  packed_a.powers.resize(packed_a.exponents.size());
+  packed_a.ranges.resize(std::size_t(row_panels));
   parallel_ranges(row_panels, workers, 1, [&](std::ptrdiff_t first, std::ptrdiff_t last) {
     mx_pack_a(a, groups, blocks, first, last, packed_a);
   });
@@ -293,6 +408,7 @@ Eigen::MatrixXf mx_integer_gemm(const quantized_matrix<FA>& a, const quantized_m
       panel.words.resize(std::size_t(groups * NR));
       panel.correction.resize(std::size_t(blocks * NR));
       panel.exponents.resize(std::size_t(blocks * NR));
+      panel.powers.resize(std::size_t(blocks * NR));
       mx_pack_b_panel(b, groups, blocks, (first + q) * NR, scratch, panel);
     }
     alignas(64) float edge[MR * NR];
@@ -304,10 +420,13 @@ Eigen::MatrixXf mx_integer_gemm(const quantized_matrix<FA>& a, const quantized_m
         for (Eigen::Index row0 = i0; row0 < i1; row0 += MR) {
           const Eigen::Index p = row0 / MR, rows = std::min<Eigen::Index>(MR, m - row0);
           const bool full = rows == MR && cols == NR;
-          mx_integer_tile<int(B), Vnni>(packed_a.bytes.data() + p * groups * MR * 4,
-                                        packed_a.exponents.data() + p * blocks * MR, panel.words.data(),
-                                        panel.correction.data(), panel.exponents.data(), blocks,
-                                        full ? c.data() + col0 * m + row0 : edge, full ? m : MR);
+          const auto tile = mx_terms_are_exact(packed_a.ranges[std::size_t(p)], panel.range)
+                                ? mx_integer_tile<int(B), Vnni, true>
+                                : mx_integer_tile<int(B), Vnni, false>;
+          tile(packed_a.bytes.data() + p * groups * MR * 4, packed_a.exponents.data() + p * blocks * MR,
+               packed_a.powers.data() + p * blocks * MR, panel.words.data(), panel.correction.data(),
+               panel.exponents.data(), panel.powers.data(), blocks, full ? c.data() + col0 * m + row0 : edge,
+               full ? m : MR);
           if (!full) {
             for (Eigen::Index j = 0; j < cols; ++j)
               std::memcpy(c.data() + (col0 + j) * m + row0, edge + j * MR, std::size_t(rows) * sizeof(float));
