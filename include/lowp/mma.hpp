@@ -6,3 +6,4 @@
 #include "mma/architectures.hpp"
 #include "mma/dot.hpp"
 #include "mma/unit.hpp"
+#include "mma/gemm.hpp"

@@ -252,8 +252,10 @@ struct amd_fp32_tree {
   static float step(const float* a, const float* b, int count, float c) noexcept {
     float p[Width];
     for (int k = 0; k < Width; ++k) {
-      const float product = k < count ? a[k] * b[k] : 0.0f;
-      p[k] = product == 0.0f ? 0.0f : flush(product);  // an exactly zero product is +0
+      // An exactly zero product (a zero factor) is +0; a product that only rounds to zero keeps its sign.
+      // Through double, where the product is exact, so that no compiler contracts it with an addition.
+      const bool zero = k >= count || a[k] == 0.0f || b[k] == 0.0f;
+      p[k] = zero ? 0.0f : flush(float(double(a[k]) * double(b[k])));
     }
     const float sum = flush(c + tree(p, Width));
     return std::isnan(sum) ? std::bit_cast<float>(canonical_fp32_nan) : sum;

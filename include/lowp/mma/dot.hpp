@@ -160,6 +160,12 @@ float block_chain_decoded(const operand* a, const operand* sa, const operand* b,
   }
 }
 
+// The promotion's fp32 addition (CUDA cores: nearest even, NaN results are NVIDIA's 0x7FFFFFFF).
+inline float promote_add(float accumulator, float part) noexcept {
+  const float sum = accumulator + part;
+  return sum != sum ? nvidia_nan<float>() : sum;
+}
+
 [[noreturn]] inline void throw_size_mismatch(const char* what, std::size_t a, std::size_t b) {
   throw std::invalid_argument(std::string("lowp::mma::dot: ") + what + " have different lengths (" +
                               std::to_string(a) + " and " + std::to_string(b) + ")");
@@ -212,7 +218,7 @@ requires(!U::block_scaled) float dot(std::span<const typename U::a_type> a,
                                 std::to_string(p.k));
   for (std::size_t k0 = 0; k0 < a.size(); k0 += std::size_t(p.k)) {
     const std::size_t n = std::min<std::size_t>(std::size_t(p.k), a.size() - k0);
-    c += detail::chain<U>(a.data() + k0, b.data() + k0, n, 0.0f);
+    c = detail::promote_add(c, detail::chain<U>(a.data() + k0, b.data() + k0, n, 0.0f));
   }
   return c;
 }
