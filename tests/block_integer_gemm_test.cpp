@@ -6,8 +6,8 @@
 // +0. A NaN scale code makes the block's term NaN.
 // Shapes are ragged (partial blocks, rows and columns that fill no register tile), the data has outliers,
 // zero blocks, NaN / Inf (poisoned blocks), and rows and columns scaled by 2^-140 .. 2^120 so that block
-// terms underflow to subnormals and overflow to Inf. The AVX512-VNNI kernel (where compiled) and the portable
-// kernel are both checked, and threads{1, 2, 3, 7} give the same bits.
+// terms underflow to subnormals and overflow to Inf. Every compiled kernel (AVX512-VNNI, AVX2 vpmaddubsw in
+// its offset and sign forms, portable) is checked, and threads{1, 2, 3, 7} give the same bits.
 #include <bit>
 #include <cmath>
 #include <cstdint>
@@ -121,9 +121,17 @@ void check_formats(const char* name) {
       ASSERT_EQ(got.rows(), s.m);
       ASSERT_EQ(got.cols(), s.n);
       EXPECT_EQ(count_mismatches(got, want, what), 0);
-      EXPECT_EQ(count_mismatches(lowp::detail::mx_integer_gemm<FA, FB, false>(qa, qb, lowp::threads{1}), want,
-                                 what + " portable kernel"),
+      using lowp::detail::mx_kernel;
+      EXPECT_EQ(count_mismatches(
+                    lowp::detail::mx_integer_gemm<FA, FB, mx_kernel::portable>(qa, qb, lowp::threads{1}),
+                    want, what + " portable kernel"),
                 0);
+#if LOWP_MX_GEMM_AVX2
+      EXPECT_EQ(
+          count_mismatches(lowp::detail::mx_integer_gemm<FA, FB, mx_kernel::avx2>(qa, qb, lowp::threads{1}),
+                           want, what + " AVX2 kernel"),
+          0);
+#endif
       for (const int t : {2, 3, 7}) {
         EXPECT_EQ(count_mismatches(lowp::gemm(qa, qb, lowp::threads{t}), want,
                                    what + " threads " + std::to_string(t)),

@@ -39,10 +39,17 @@
 #include "quantized_matrix.hpp"
 
 #if (defined(__GNUC__) || defined(__clang__)) && defined(__AVX512F__) && defined(__AVX512VNNI__)
-#include <immintrin.h>
 #define LOWP_MX_GEMM_VNNI 1
 #else
 #define LOWP_MX_GEMM_VNNI 0
+#endif
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__AVX2__) && defined(__FMA__)
+#define LOWP_MX_GEMM_AVX2 1
+#else
+#define LOWP_MX_GEMM_AVX2 0
+#endif
+#if LOWP_MX_GEMM_VNNI || LOWP_MX_GEMM_AVX2
+#include <immintrin.h>
 #endif
 
 namespace lowp::detail {
@@ -67,6 +74,17 @@ struct integer_element {
       if (!(x >= -128.0f && x <= 127.0f) || x != float(int(x))) return false;
     }
     return true;
+  }();
+  // The largest |x| of any code (0 where not exact).
+  static constexpr int max_magnitude = [] {
+    int largest = 0;
+    if constexpr (exact) {
+      for (std::uint32_t code = 0; code < (1u << traits::bits); ++code) {
+        const int x = int(traits::values[code] * float(1 << shift));
+        largest = std::max(largest, x < 0 ? -x : x);
+      }
+    }
+    return largest;
   }();
   static constexpr std::array<std::int8_t, 256> value = [] {
     std::array<std::int8_t, 256> table{};
@@ -157,6 +175,7 @@ struct mx_packed_b {
   std::vector<std::int32_t> correction;
   std::vector<float> exponents, powers;
   mx_exponent_range range;
+  bool has_minus_128 = false;  // a code whose integer is -128 (the AVX2 sign kernel cannot take it)
 };
 
 // Element codes straight from the packed storage as bytes x + Bias (Bias 128: A's unsigned form, 0: B's
@@ -266,6 +285,7 @@ void mx_pack_b_panel(const quantized_matrix<FB>& b, Eigen::Index groups, Eigen::
   const Eigen::Index k = b.rows(), n = b.cols();
   scratch.resize(std::size_t(groups * 4));
   out.range = {};
+  out.has_minus_128 = false;
   for (int j = 0; j < NR; ++j) {
     const Eigen::Index c = j0 + j;
     if (c < n) {
@@ -276,6 +296,9 @@ void mx_pack_b_panel(const quantized_matrix<FB>& b, Eigen::Index groups, Eigen::
     }
     for (Eigen::Index g = 0; g < groups; ++g)
       std::memcpy(&out.words[std::size_t(g * NR + j)], scratch.data() + 4 * g, 4);
+    bool minus_128 = false;
+    for (Eigen::Index r = 0; r < 4 * groups; ++r) minus_128 |= scratch[std::size_t(r)] == 0x80;
+    out.has_minus_128 |= minus_128;
     for (Eigen::Index blk = 0; blk < blocks; ++blk) {
       std::int32_t sum = 0;
       for (Eigen::Index r = 0; r < B; ++r) sum += std::int8_t(scratch[std::size_t(blk * B + r)]);
@@ -290,17 +313,34 @@ void mx_pack_b_panel(const quantized_matrix<FB>& b, Eigen::Index groups, Eigen::
   }
 }
 
+// The instruction sets of the tile kernels; every kernel computes the same bits.
+enum class mx_kernel { portable, avx2, vnni };
+inline constexpr mx_kernel mx_best_kernel = LOWP_MX_GEMM_VNNI   ? mx_kernel::vnni
+                                            : LOWP_MX_GEMM_AVX2 ? mx_kernel::avx2
+                                                                : mx_kernel::portable;
+
+// AVX2's vpmaddubsw adds two byte products into a saturating int16. Offset form (A's bytes x + 128 unsigned,
+// B's signed, as for VNNI): exact when 2 * (128 + max|xa|) * max|xb| < 2^15 (MXFP4, MXFP6 e2m3 and MXINT8 x
+// either, as A). Sign form otherwise: |xa| times xb with xa's sign (vpabsb, vpsignb), exact while xb != -128
+// (2 * 128 * 127 < 2^15), which quantize never produces; a panel of B holding -128 runs the portable kernel.
+template <class FA, class FB>
+inline constexpr bool mx_avx2_offset_form = 2 *
+                                                (128 +
+                                                 integer_element<typename FA::element_type>::max_magnitude) *
+                                                integer_element<typename FB::element_type>::max_magnitude <
+                                            32768;
+
 // One register tile: rows = 32 of A's packed panel, columns = mx_tile_columns of B's, all of K; the result
 // (column-major, leading dimension ldc) written to c. Vnni: the AVX512-VNNI kernel, else portable code;
 // Exact (VNNI only, where mx_terms_are_exact holds): each term as one fma with the power of two, instead of
 // vscalefps and an add.
-template <int Block, bool Vnni, bool Exact>
+template <int Block, mx_kernel Kernel, bool Exact, bool OffsetForm = true>
 inline void mx_integer_tile(const std::uint8_t* pa, const float* a_exponents, const float* a_powers,
                             const std::int32_t* pb, const std::int32_t* correction, const float* b_exponents,
                             const float* b_powers, Eigen::Index blocks, float* c, Eigen::Index ldc) {
   constexpr int MR = mx_tile_rows, NR = mx_tile_columns, G = Block / 4;
 #if LOWP_MX_GEMM_VNNI
-  if constexpr (Vnni) {
+  if constexpr (Kernel == mx_kernel::vnni) {
     const __m512 magic = _mm512_castsi512_ps(_mm512_set1_epi32(mx_magic));
     __m512 sum[NR][2];
     for (int j = 0; j < NR; ++j) sum[j][0] = sum[j][1] = _mm512_setzero_ps();
@@ -347,6 +387,53 @@ inline void mx_integer_tile(const std::uint8_t* pa, const float* a_exponents, co
     return;
   }
 #endif
+#if LOWP_MX_GEMM_AVX2
+  if constexpr (Kernel == mx_kernel::avx2) {
+    // Four vectors of 8 rows, one after the other; the fp32 sums stay in memory (16 registers).
+    alignas(32) float sum[NR][MR] = {};
+    const __m256i ones = _mm256_set1_epi16(1), flip = _mm256_set1_epi8(char(0x80));
+    const __m256i magic_bits = _mm256_set1_epi32(mx_magic);
+    for (int v = 0; v < MR / 8; ++v) {
+      for (Eigen::Index b = 0; b < blocks; ++b) {
+        __m256i acc[NR];
+        for (int j = 0; j < NR; ++j)
+          acc[j] = OffsetForm ? _mm256_set1_epi32(correction[b * NR + j]) : magic_bits;
+        for (int g = 0; g < G; ++g) {
+          const __m256i a =
+              _mm256_loadu_si256(reinterpret_cast<const __m256i*>(pa + ((b * G + g) * MR + v * 8) * 4));
+          const __m256i a_signed = _mm256_xor_si256(a, flip), a_magnitude = _mm256_abs_epi8(a_signed);
+          for (int j = 0; j < NR; ++j) {
+            const __m256i bj = _mm256_set1_epi32(pb[(b * G + g) * NR + j]);
+            const __m256i pairs = OffsetForm
+                                      ? _mm256_maddubs_epi16(a, bj)
+                                      : _mm256_maddubs_epi16(a_magnitude, _mm256_sign_epi8(bj, a_signed));
+            acc[j] = _mm256_add_epi32(acc[j], _mm256_madd_epi16(pairs, ones));
+          }
+        }
+        if constexpr (Exact) {
+          const __m256 pa_v = _mm256_loadu_ps(a_powers + b * MR + v * 8);
+          const __m256 magic = _mm256_castsi256_ps(magic_bits);
+          for (int j = 0; j < NR; ++j) {
+            const __m256 p = _mm256_sub_ps(_mm256_castsi256_ps(acc[j]), magic);
+            const __m256 scale = _mm256_mul_ps(pa_v, _mm256_set1_ps(b_powers[b * NR + j]));
+            _mm256_store_ps(sum[j] + v * 8, _mm256_fmadd_ps(p, scale, _mm256_load_ps(sum[j] + v * 8)));
+          }
+        } else {
+          for (int j = 0; j < NR; ++j) {
+            alignas(32) std::int32_t p[8];
+            _mm256_store_si256(reinterpret_cast<__m256i*>(p), _mm256_sub_epi32(acc[j], magic_bits));
+            for (int r = 0; r < 8; ++r) {
+              sum[j][v * 8 + r] +=
+                  mx_block_term(p[r], a_exponents[b * MR + v * 8 + r] + b_exponents[b * NR + j]);
+            }
+          }
+        }
+      }
+    }
+    for (int j = 0; j < NR; ++j) std::memcpy(c + j * ldc, sum[j], sizeof sum[j]);
+    return;
+  }
+#endif
   (void)a_powers;
   (void)b_powers;
   float sum[NR][MR] = {};
@@ -375,8 +462,9 @@ inline void mx_integer_tile(const std::uint8_t* pa, const float* a_exponents, co
   for (int j = 0; j < NR; ++j) std::memcpy(c + j * ldc, sum[j], sizeof sum[j]);
 }
 
-// Vnni = false forces the portable kernel (the tests hold both to the same bits).
-template <class FA, class FB, bool Vnni = bool(LOWP_MX_GEMM_VNNI)>
+// Kernel: the best the target has by default; the tests run every compiled one and hold them to the same
+// bits.
+template <class FA, class FB, mx_kernel Kernel = mx_best_kernel>
 Eigen::MatrixXf mx_integer_gemm(const quantized_matrix<FA>& a, const quantized_matrix<FB>& b,
                                 threads workers) {
   static_assert(mx_integer_gemm_applies<FA, FB>, "mx_integer_gemm: the formats do not take the integer path");
@@ -420,9 +508,13 @@ Eigen::MatrixXf mx_integer_gemm(const quantized_matrix<FA>& a, const quantized_m
         for (Eigen::Index row0 = i0; row0 < i1; row0 += MR) {
           const Eigen::Index p = row0 / MR, rows = std::min<Eigen::Index>(MR, m - row0);
           const bool full = rows == MR && cols == NR;
-          const auto tile = mx_terms_are_exact(packed_a.ranges[std::size_t(p)], panel.range)
-                                ? mx_integer_tile<int(B), Vnni, true>
-                                : mx_integer_tile<int(B), Vnni, false>;
+          constexpr bool offset = mx_avx2_offset_form<FA, FB>;
+          const bool exact = mx_terms_are_exact(packed_a.ranges[std::size_t(p)], panel.range);
+          auto tile = exact ? mx_integer_tile<int(B), Kernel, true, offset>
+                            : mx_integer_tile<int(B), Kernel, false, offset>;
+          if (Kernel == mx_kernel::avx2 && !offset && panel.has_minus_128) {
+            tile = mx_integer_tile<int(B), mx_kernel::portable, false>;
+          }
           tile(packed_a.bytes.data() + p * groups * MR * 4, packed_a.exponents.data() + p * blocks * MR,
                packed_a.powers.data() + p * blocks * MR, panel.words.data(), panel.correction.data(),
                panel.exponents.data(), panel.powers.data(), blocks, full ? c.data() + col0 * m + row0 : edge,
