@@ -12,26 +12,32 @@
 #include <limits>
 #include <type_traits>
 
+#include "../core/bit.hpp"
+#include "../core/config.hpp"
 #include "operand.hpp"
 #include "round_output.hpp"
 
 namespace lowp::mma::detail {
 
+LOWP_HOST_DEVICE constexpr int max_of(int a, int b) noexcept {
+  return a > b ? a : b;
+}
+
 // m * 2^s for s >= 0; m * 2^s truncated toward zero for s < 0.
-constexpr std::uint64_t shift_toward_zero(std::uint64_t m, int s) noexcept {
+LOWP_HOST_DEVICE constexpr std::uint64_t shift_toward_zero(std::uint64_t m, int s) noexcept {
   if (s >= 0) return m << s;
   return s <= -64 ? 0 : m >> -s;
 }
-constexpr std::int64_t with_sign(std::uint64_t magnitude, bool negative) noexcept {
+LOWP_HOST_DEVICE constexpr std::int64_t with_sign(std::uint64_t magnitude, bool negative) noexcept {
   return negative ? -std::int64_t(magnitude) : std::int64_t(magnitude);
 }
 // floor(v * 2^s) for a signed v (an arithmetic right shift rounds toward minus infinity).
-constexpr std::int64_t shift_floor(std::int64_t v, int s) noexcept {
+LOWP_HOST_DEVICE constexpr std::int64_t shift_floor(std::int64_t v, int s) noexcept {
   if (s >= 0) return v << s;  // callers keep |v| << s far below 2^63
   return s <= -63 ? (v < 0 ? -1 : 0) : v >> -s;
 }
 
-constexpr bool is_zero(const operand& x) noexcept {
+LOWP_HOST_DEVICE constexpr bool is_zero(const operand& x) noexcept {
   return x.kind == operand_kind::finite && x.significand == 0;
 }
 
@@ -43,10 +49,10 @@ struct special_result {
 };
 struct special_scan {
   bool nan = false, positive_infinity = false, negative_infinity = false;
-  constexpr void add_infinity(bool negative) noexcept {
+  LOWP_HOST_DEVICE constexpr void add_infinity(bool negative) noexcept {
     (negative ? negative_infinity : positive_infinity) = true;
   }
-  constexpr void add_product(const operand& a, const operand& b) noexcept {
+  LOWP_HOST_DEVICE constexpr void add_product(const operand& a, const operand& b) noexcept {
     if (a.kind == operand_kind::finite && b.kind == operand_kind::finite) return;
     if (a.kind == operand_kind::nan || b.kind == operand_kind::nan || is_zero(a) || is_zero(b)) {
       nan = true;
@@ -54,11 +60,11 @@ struct special_scan {
       add_infinity(a.negative != b.negative);
     }
   }
-  constexpr void add_addend(const operand& c) noexcept {
+  LOWP_HOST_DEVICE constexpr void add_addend(const operand& c) noexcept {
     if (c.kind == operand_kind::nan) nan = true;
     if (c.kind == operand_kind::infinity) add_infinity(c.negative);
   }
-  constexpr special_result result() const noexcept {
+  LOWP_HOST_DEVICE constexpr special_result result() const noexcept {
     if (nan || (positive_infinity && negative_infinity)) return {operand_kind::nan, false};
     if (positive_infinity || negative_infinity) return {operand_kind::infinity, negative_infinity};
     return {};
@@ -67,7 +73,7 @@ struct special_scan {
 
 // The addend's term: c * 2^(n - X), truncated toward zero (exact whenever c's grid is at least as fine).
 template <int FractionC>
-constexpr std::int64_t addend_term(const operand& c, int n, int x) noexcept {
+LOWP_HOST_DEVICE constexpr std::int64_t addend_term(const operand& c, int n, int x) noexcept {
   return with_sign(shift_toward_zero(c.significand, n - FractionC - (x - c.exponent)), c.negative);
 }
 
@@ -81,8 +87,8 @@ struct nv_fused_dot_add {
 
   // `extra`: an exponent added to every product's value and alignment exponent (the MX scales of the step).
   template <class D, int FA, int FB, int FC>
-  static constexpr D step(const operand* a, const operand* b, int count, const operand& c, int extra = 0,
-                          bool scale_is_nan = false) noexcept {
+  LOWP_HOST_DEVICE static constexpr D step(const operand* a, const operand* b, int count, const operand& c,
+                                           int extra = 0, bool scale_is_nan = false) noexcept {
     special_scan specials;
     specials.nan = scale_is_nan;
     specials.add_addend(c);
@@ -92,7 +98,7 @@ struct nv_fused_dot_add {
     }
     int x = c.exponent;
     for (int k = 0; k < count; ++k) {
-      x = std::max(x, a[k].exponent + b[k].exponent + extra);
+      x = max_of(x, a[k].exponent + b[k].exponent + extra);
     }
     std::int64_t sum = addend_term<FC>(c, FractionBits, x);
     for (int k = 0; k < count; ++k) {
@@ -111,17 +117,17 @@ template <int Width, int FractionBits>
 struct fused_then_add {
   static constexpr int width = Width;
   static constexpr int fraction_bits = FractionBits;
-  using core = nv_fused_dot_add<Width, FractionBits, fp32_toward_zero>;
+  using product_sum = nv_fused_dot_add<Width, FractionBits, fp32_toward_zero>;
 
   template <class D, int FA, int FB, int FC>
-  static D step(const operand* a, const operand* b, int count, const operand& c) noexcept {
+  LOWP_HOST_DEVICE static D step(const operand* a, const operand* b, int count, const operand& c) noexcept {
     static_assert(std::is_same_v<D, float>, "fused_then_add produces fp32");
-    const float p = core::template step<float, FA, FB, FC>(a, b, count, operand{});
+    const float p = product_sum::template step<float, FA, FB, FC>(a, b, count, operand{});
     const float sum = p + c_value(c);
     return std::isnan(sum) ? nvidia_nan<float>() : sum;
   }
-  static float c_value(const operand& c) noexcept {
-    if (c.kind == operand_kind::nan) return std::numeric_limits<float>::quiet_NaN();
+  LOWP_HOST_DEVICE static float c_value(const operand& c) noexcept {
+    if (c.kind == operand_kind::nan) return core::bit_cast<float>(0x7fc00000u);
     if (c.kind == operand_kind::infinity) return infinity<float>(c.negative);
     const double v = double(c.significand) * power_of_two(c.exponent - 23);
     return static_cast<float>(c.negative ? -v : v);
@@ -139,8 +145,9 @@ struct nv_fp4_groups {
   // a, b: up to 64 e2m1 operands (`count`), zero-padded; group g uses scales sa[g], sb[g] when
   // g < groups, and is absent otherwise. scale_nan: some scale of the instruction is NaN.
   template <int FS>
-  static float step(const operand* a, const operand* b, int count, const operand* sa, const operand* sb,
-                    int groups, bool scale_nan, const operand& c) noexcept {
+  LOWP_HOST_DEVICE static float step(const operand* a, const operand* b, int count, const operand* sa,
+                                     const operand* sb, int groups, bool scale_nan,
+                                     const operand& c) noexcept {
     if (scale_nan || c.kind == operand_kind::nan) return nvidia_nan<float>();
     if (c.kind == operand_kind::infinity) return infinity<float>(c.negative);
     std::int64_t group_sum[4] = {0, 0, 0, 0};
@@ -152,7 +159,7 @@ struct nv_fp4_groups {
       group_sum[k / group] += with_sign(m, a[k].negative != b[k].negative);
     }
     int x = c.exponent;
-    for (int g = 0; g < groups; ++g) x = std::max(x, sa[g].exponent + sb[g].exponent);
+    for (int g = 0; g < groups; ++g) x = max_of(x, sa[g].exponent + sb[g].exponent);
     std::int64_t sum = addend_term<23>(c, fraction_bits, x);
     for (int g = 0; g < groups; ++g) {
       const int e = sa[g].exponent + sb[g].exponent;
@@ -172,33 +179,34 @@ struct amd_fused_round_down {
   static constexpr int fraction_bits = 24;
 
   template <class D, int FA, int FB, int FC>
-  static constexpr float step(const operand* a, const operand* b, int count, const operand& c) noexcept {
+  LOWP_HOST_DEVICE static constexpr float step(const operand* a, const operand* b, int count,
+                                               const operand& c) noexcept {
     static_assert(std::is_same_v<D, float> && FC == 23, "AMD-FDRD accumulates in fp32");
     special_scan specials;
     specials.add_addend(c);
     for (int k = 0; k < count; ++k) specials.add_product(a[k], b[k]);
     if (const auto s = specials.result(); s.kind != operand_kind::finite) {
-      return s.kind == operand_kind::nan ? std::bit_cast<float>(canonical_fp32_nan)
+      return s.kind == operand_kind::nan ? core::bit_cast<float>(canonical_fp32_nan)
                                          : infinity<float>(s.negative);
     }
     // A finite product of 2^128 or more overflows before the sum (c does not take part in this test).
     bool big_positive = false, big_negative = false;
     for (int k = 0; k < count; ++k) {
       const std::uint64_t m = std::uint64_t(a[k].significand) * b[k].significand;
-      if (m != 0 && a[k].exponent + b[k].exponent + int(std::bit_width(m)) - 1 - FA - FB >= 128) {
+      if (m != 0 && a[k].exponent + b[k].exponent + int(core::bit_width(m)) - 1 - FA - FB >= 128) {
         (a[k].negative != b[k].negative ? big_negative : big_positive) = true;
       }
     }
-    if (big_positive && big_negative) return std::bit_cast<float>(canonical_fp32_nan);
+    if (big_positive && big_negative) return core::bit_cast<float>(canonical_fp32_nan);
     if (big_positive || big_negative) return infinity<float>(big_negative);
 
     // Product sums, truncated toward zero to 24 fraction bits of their largest exponent (FP8: even and odd
     // k separately, then floored onto the grid of the larger one).
     constexpr int parts = EvenOddSplit ? 2 : 1;
-    int e_part[2] = {std::numeric_limits<int>::min() / 2, std::numeric_limits<int>::min() / 2};
+    int e_part[2] = {-(1 << 29), -(1 << 29)};
     for (int k = 0; k < count; ++k) {
       const int p = EvenOddSplit ? k % 2 : 0;
-      e_part[p] = std::max(e_part[p], a[k].exponent + b[k].exponent);
+      e_part[p] = max_of(e_part[p], a[k].exponent + b[k].exponent);
     }
     std::int64_t s_part[2] = {0, 0};
     for (int k = 0; k < count; ++k) {
@@ -211,12 +219,12 @@ struct amd_fused_round_down {
     int e = e_part[0];
     std::int64_t s = s_part[0];
     if constexpr (parts == 2) {
-      e = std::max(e_part[0], e_part[1]);
+      e = max_of(e_part[0], e_part[1]);
       s = (count > 0 ? shift_floor(s_part[0], e_part[0] - e) : 0) +
           (count > 1 ? shift_floor(s_part[1], e_part[1] - e) : 0);
     }
     if (count == 0) e = zero_exponent + zero_exponent;
-    const int m = std::max(e, c.exponent);
+    const int m = max_of(e, c.exponent);
     const std::int64_t p31 = shift_floor(s, 7 + e - m);
     std::int64_t c24 = shift_floor(with_sign(c.significand, c.negative), 1 + c.exponent - m);
     if (EvenOddSplit && c.exponent < m - 25) c24 = 0;
@@ -237,19 +245,19 @@ struct amd_fp32_tree {
   static constexpr int width = Width;
   static constexpr int fraction_bits = 0;
 
-  static float flush(float x) noexcept {
+  LOWP_HOST_DEVICE static float flush(float x) noexcept {
     if constexpr (Flush) {
-      if (std::fabs(x) < std::numeric_limits<float>::min()) return std::copysign(0.0f, x);
+      if (std::fabs(x) < 0x1p-126f) return std::copysign(0.0f, x);
     }
     return x;
   }
-  static float tree(const float* p, int n) noexcept {
+  LOWP_HOST_DEVICE static float tree(const float* p, int n) noexcept {
     if (n == 1) return p[0];
     const int left = n / 2;
     return flush(tree(p, left) + tree(p + left, n - left));
   }
   // a, b: the operands as floats (already flushed where the unit flushes inputs), count <= Width.
-  static float step(const float* a, const float* b, int count, float c) noexcept {
+  LOWP_HOST_DEVICE static float step(const float* a, const float* b, int count, float c) noexcept {
     float p[Width];
     for (int k = 0; k < Width; ++k) {
       // An exactly zero product (a zero factor) is +0; a product that only rounds to zero keeps its sign.
@@ -258,7 +266,7 @@ struct amd_fp32_tree {
       p[k] = zero ? 0.0f : flush(float(double(a[k]) * double(b[k])));
     }
     const float sum = flush(c + tree(p, Width));
-    return std::isnan(sum) ? std::bit_cast<float>(canonical_fp32_nan) : sum;
+    return std::isnan(sum) ? core::bit_cast<float>(canonical_fp32_nan) : sum;
   }
 };
 

@@ -13,6 +13,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "../core/bit.hpp"
+#include "../core/config.hpp"
 #include "unit.hpp"
 
 namespace lowp::mma {
@@ -25,11 +27,18 @@ template <int W, bool F>
 inline constexpr bool is_tree<amd_fp32_tree<W, F>> = true;
 
 template <class T>
-float tree_input(T x, bool flush) noexcept {
+LOWP_HOST_DEVICE float tree_input(T x, bool flush) noexcept {
   const float v = static_cast<float>(x);
-  // CDNA2 flushes subnormal inputs (in their own format) to +0.
-  if (flush && v != 0.0f && std::fabs(v) < static_cast<float>(std::numeric_limits<T>::min())) return 0.0f;
+  if constexpr (!std::is_same_v<T, float>) {
+    // CDNA2 flushes subnormal inputs (in their own format) to +0.
+    if (flush && v != 0.0f && std::fabs(v) < static_cast<float>(T::format::min_normal())) return 0.0f;
+  } else {
+    if (flush && v != 0.0f && std::fabs(v) < 0x1p-126f) return 0.0f;
+  }
   return v;
+}
+LOWP_HOST_DEVICE constexpr std::size_t min_of(std::size_t a, std::size_t b) noexcept {
+  return a < b ? a : b;
 }
 template <class Algorithm>
 inline constexpr bool tree_flushes = false;
@@ -38,7 +47,8 @@ inline constexpr bool tree_flushes<amd_fp32_tree<W, true>> = true;
 
 // One step of an operand-based algorithm on decoded operands.
 template <class U>
-typename U::d_type run_step(const operand* a, const operand* b, int count, typename U::d_type c) noexcept {
+LOWP_HOST_DEVICE typename U::d_type run_step(const operand* a, const operand* b, int count,
+                                             typename U::d_type c) noexcept {
   using D = typename U::d_type;
   return U::algorithm::template step<D, fraction_bits_of<typename U::a_type>,
                                      fraction_bits_of<typename U::b_type>, fraction_bits_of<D>>(
@@ -47,19 +57,19 @@ typename U::d_type run_step(const operand* a, const operand* b, int count, typen
 
 // The chain over already decoded operands (the GEMM decodes each operand once).
 template <class U>
-typename U::d_type chain_decoded(const operand* a, const operand* b, std::size_t k,
-                                 typename U::d_type c) noexcept {
+LOWP_HOST_DEVICE typename U::d_type chain_decoded(const operand* a, const operand* b, std::size_t k,
+                                                  typename U::d_type c) noexcept {
   constexpr std::size_t w = U::fused_width;
   for (std::size_t k0 = 0; k0 < k; k0 += w) {
-    c = run_step<U>(a + k0, b + k0, int(std::min(w, k - k0)), c);
+    c = run_step<U>(a + k0, b + k0, int(min_of(w, k - k0)), c);
   }
   return c;
 }
 
 // The chain on the operands themselves.
 template <class U>
-typename U::d_type chain(const typename U::a_type* a, const typename U::b_type* b, std::size_t k,
-                         typename U::d_type c) noexcept {
+LOWP_HOST_DEVICE typename U::d_type chain(const typename U::a_type* a, const typename U::b_type* b,
+                                          std::size_t k, typename U::d_type c) noexcept {
   using Algorithm = typename U::algorithm;
   constexpr int w = U::fused_width;
   if constexpr (std::is_same_v<Algorithm, fma_chain>) {
@@ -70,7 +80,7 @@ typename U::d_type chain(const typename U::a_type* a, const typename U::b_type* 
     float x[w], y[w];
     c = tree_input(c, flush);
     for (std::size_t k0 = 0; k0 < k; k0 += w) {
-      const int count = int(std::min<std::size_t>(w, k - k0));
+      const int count = int(min_of(w, k - k0));
       for (int i = 0; i < count; ++i) {
         x[i] = tree_input(a[k0 + i], flush);
         y[i] = tree_input(b[k0 + i], flush);
@@ -81,7 +91,7 @@ typename U::d_type chain(const typename U::a_type* a, const typename U::b_type* 
   } else {
     operand x[w], y[w];
     for (std::size_t k0 = 0; k0 < k; k0 += w) {
-      const int count = int(std::min<std::size_t>(w, k - k0));
+      const int count = int(min_of(w, k - k0));
       for (int i = 0; i < count; ++i) {
         x[i] = decode_operand(a[k0 + i]);
         y[i] = decode_operand(b[k0 + i]);
@@ -96,7 +106,7 @@ typename U::d_type chain(const typename U::a_type* a, const typename U::b_type* 
 // A scale code as an operand: E8M0 is 2^(code - 127) (significand 1, 0 fraction bits); a ue4m3 scale is an
 // e4m3 magnitude whose sign bit is ignored (3 fraction bits).
 template <class S>
-constexpr operand decode_scale(S s) noexcept {
+LOWP_HOST_DEVICE constexpr operand decode_scale(S s) noexcept {
   if constexpr (std::is_same_v<S, float8_e8m0fnu>) {
     operand x;
     x.exponent = int(s.bits()) - 127;
@@ -113,8 +123,8 @@ inline constexpr int scale_fraction_bits = std::is_same_v<S, float8_e8m0fnu> ? 0
 // Block-scaled chain on decoded elements and scales. A partial last block is padded with zeros under its own
 // scale (what a quantized matrix holds); a group of kind::mxf4nvf4 whose block is absent takes no part.
 template <class U>
-float block_chain_decoded(const operand* a, const operand* sa, const operand* b, const operand* sb,
-                          std::size_t k, float c) noexcept {
+LOWP_HOST_DEVICE float block_chain_decoded(const operand* a, const operand* sa, const operand* b,
+                                           const operand* sb, std::size_t k, float c) noexcept {
   using Algorithm = typename U::algorithm;
   constexpr int block = U::block_size;
   const std::size_t blocks = (k + block - 1) / block;
@@ -133,7 +143,7 @@ float block_chain_decoded(const operand* a, const operand* sa, const operand* b,
         nan = nan || sa[index].kind == operand_kind::nan || sb[index].kind == operand_kind::nan;
         ++groups;
       }
-      const int present = std::min<int>(groups * g, w);
+      const int present = groups * g < w ? groups * g : w;
       for (int i = 0; i < present; ++i) {
         const bool inside = k0 + i < k;
         x[i] = inside ? a[k0 + i] : operand{};
@@ -161,7 +171,7 @@ float block_chain_decoded(const operand* a, const operand* sa, const operand* b,
 }
 
 // The promotion's fp32 addition (CUDA cores: nearest even, NaN results are NVIDIA's 0x7FFFFFFF).
-inline float promote_add(float accumulator, float part) noexcept {
+LOWP_HOST_DEVICE inline float promote_add(float accumulator, float part) noexcept {
   const float sum = accumulator + part;
   return sum != sum ? nvidia_nan<float>() : sum;
 }
@@ -172,6 +182,14 @@ inline float promote_add(float accumulator, float part) noexcept {
 }
 
 }  // namespace detail
+
+// D = the unit's chain of a[0..k) . b[0..k) from c; also in CUDA device code.
+template <class U>
+requires(!U::block_scaled) LOWP_HOST_DEVICE typename U::d_type
+    dot(const typename U::a_type* a, const typename U::b_type* b, std::size_t k,
+        typename U::d_type c) noexcept {
+  return detail::chain<U>(a, b, k, c);
+}
 
 // D = the unit's chain of a . b from c.
 template <class U>
@@ -217,15 +235,15 @@ requires(!U::block_scaled) float dot(std::span<const typename U::a_type> a,
     throw std::invalid_argument("lowp::mma::promote_every{k}: k must be at least 1, got " +
                                 std::to_string(p.k));
   for (std::size_t k0 = 0; k0 < a.size(); k0 += std::size_t(p.k)) {
-    const std::size_t n = std::min<std::size_t>(std::size_t(p.k), a.size() - k0);
+    const std::size_t n = min_of(std::size_t(p.k), a.size() - k0);
     c = detail::promote_add(c, detail::chain<U>(a.data() + k0, b.data() + k0, n, 0.0f));
   }
   return c;
 }
 
 // Hardware TF32 operands are fp32 bit patterns whose low 13 bits are ignored (truncation, not rounding).
-inline tfloat32 truncate_to_tfloat32(float x) noexcept {
-  return tfloat32::from_bits(std::uint32_t(std::bit_cast<std::uint32_t>(x) >> 13));
+LOWP_HOST_DEVICE inline tfloat32 truncate_to_tfloat32(float x) noexcept {
+  return tfloat32::from_bits(std::uint32_t(core::bit_cast<std::uint32_t>(x) >> 13));
 }
 
 }  // namespace lowp::mma

@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "../core/bit.hpp"
+#include "../core/config.hpp"
 #include "../float/minifloat_scalar.hpp"
 
 namespace lowp::mma {
@@ -55,7 +57,7 @@ struct layout_of<float> {
 };
 
 template <class Layout>
-constexpr operand decode_bits(std::uint32_t code) noexcept {
+LOWP_HOST_DEVICE constexpr operand decode_bits(std::uint32_t code) noexcept {
   constexpr int f = Layout::fraction_bits;
   constexpr int e = Layout::exponent_bits;
   constexpr std::uint32_t fraction_mask = (std::uint32_t(1) << f) - 1;
@@ -98,10 +100,10 @@ template <class T>
 inline constexpr int fraction_bits_of = detail::layout_of<T>::type::fraction_bits;
 
 template <class T>
-constexpr operand decode_operand(T x) noexcept {
+LOWP_HOST_DEVICE constexpr operand decode_operand(T x) noexcept {
   if constexpr (std::is_same_v<T, float>) {
     static_assert(sizeof(float) == 4);
-    return detail::decode_bits<detail::layout_of<float>::type>(std::bit_cast<std::uint32_t>(x));
+    return detail::decode_bits<detail::layout_of<float>::type>(core::bit_cast<std::uint32_t>(x));
   } else {
     return detail::decode_bits<typename detail::layout_of<T>::type>(std::uint32_t(x.bits()));
   }

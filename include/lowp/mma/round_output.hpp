@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <limits>
 
+#include "../core/bit.hpp"
+#include "../core/config.hpp"
 #include "../float/named_formats.hpp"
 
 namespace lowp::mma::detail {
@@ -25,17 +27,17 @@ using fp32_nearest_even = output_grid<23, -126, 127, true>;   // AMD
 using fp16_nearest_even = output_grid<10, -14, 15, true>;
 
 // 2^e as a double, for -1022 <= e <= 1023.
-constexpr double power_of_two(int e) noexcept {
-  return std::bit_cast<double>(std::uint64_t(e + 1023) << 52);
+LOWP_HOST_DEVICE constexpr double power_of_two(int e) noexcept {
+  return core::bit_cast<double>(std::uint64_t(e + 1023) << 52);
 }
 
 // T * 2^scale rounded to the grid, as a double (exact: every grid value is a double), or +-Inf.
 template <class Grid>
-constexpr double round_fixed(std::int64_t t, int scale) noexcept {
+LOWP_HOST_DEVICE constexpr double round_fixed(std::int64_t t, int scale) noexcept {
   if (t == 0) return 0.0;
   const bool negative = t < 0;
   std::uint64_t magnitude = negative ? 0 - std::uint64_t(t) : std::uint64_t(t);
-  const int top = int(std::bit_width(magnitude)) - 1 + scale;  // exponent of the leading bit
+  const int top = int(core::bit_width(magnitude)) - 1 + scale;  // exponent of the leading bit
   int grid = top - Grid::kept_fraction;
   if (grid < Grid::emin - Grid::kept_fraction) grid = Grid::emin - Grid::kept_fraction;
   if (grid > scale) {
@@ -54,8 +56,8 @@ constexpr double round_fixed(std::int64_t t, int scale) noexcept {
   }
   if (magnitude == 0) return 0.0;  // a result that rounds to zero is +0
   // Rounding up may carry into a new binade; beyond emax the units give Inf in every mode.
-  if (int(std::bit_width(magnitude)) - 1 + scale > Grid::emax) {
-    return negative ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
+  if (int(core::bit_width(magnitude)) - 1 + scale > Grid::emax) {
+    return core::bit_cast<double>(negative ? 0xfff0000000000000u : 0x7ff0000000000000u);
   }
   const double value = double(magnitude) * power_of_two(scale);
   return negative ? -value : value;
@@ -68,7 +70,7 @@ inline constexpr std::uint16_t nvidia_fp16_nan = 0x7fff;
 inline constexpr std::uint32_t canonical_fp32_nan = 0x7fc00000u;
 
 template <class D>
-constexpr D from_exact(double value) noexcept {
+LOWP_HOST_DEVICE constexpr D from_exact(double value) noexcept {
   if constexpr (std::is_same_v<D, float>) {
     return static_cast<float>(value);
   } else {
@@ -77,18 +79,17 @@ constexpr D from_exact(double value) noexcept {
 }
 
 template <class D>
-constexpr D nvidia_nan() noexcept {
+LOWP_HOST_DEVICE constexpr D nvidia_nan() noexcept {
   if constexpr (std::is_same_v<D, float>) {
-    return std::bit_cast<float>(nvidia_fp32_nan);
+    return core::bit_cast<float>(nvidia_fp32_nan);
   } else {
     return D::from_bits(nvidia_fp16_nan);
   }
 }
 
 template <class D>
-constexpr D infinity(bool negative) noexcept {
-  return from_exact<D>(negative ? -std::numeric_limits<double>::infinity()
-                                : std::numeric_limits<double>::infinity());
+LOWP_HOST_DEVICE constexpr D infinity(bool negative) noexcept {
+  return from_exact<D>(core::bit_cast<double>(negative ? 0xfff0000000000000u : 0x7ff0000000000000u));
 }
 
 }  // namespace lowp::mma::detail
