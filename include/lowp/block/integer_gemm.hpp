@@ -1,5 +1,6 @@
 // The MX integer GEMM: lowp::gemm(qa, qb) with the default policy when both operands have E8M0 block
-// scales, equal 1-D blocks along K, and elements that are small integers after a fixed power of two:
+// scales, equal 1-D blocks along K (a multiple of 4, at most 256), and elements that are small integers
+// after a fixed power of two:
 // e2m1 values x 2 (-12 .. 12), e2m3 values x 8 (-60 .. 60), MXINT8 codes (values x 64, -128 .. 127).
 // This is the OCP MX v1.0 Dot: exact within a block, fp32 across blocks.
 //
@@ -11,15 +12,17 @@
 //                                                            when either block scale is E8M0's NaN (0xFF)
 //   s = +0;  s = fl32(s + t_b) for b = 0, 1, .. in order of K;  C(i, j) = s
 // with Ea, Eb the scale exponents (E8M0 code - 127) and fa, fb the element shifts (1, 3 or 6). A block whose
-// P_b is zero contributes +0 (its integer sum has no sign). |P_b| < 2^24, so P_b is exact in fp32 and t_b is
+// P_b is zero contributes +0 (its integer sum has no sign). |P_b| < 2^22, so P_b is exact in fp32 and t_b is
 // one multiplication by a power of two, rounded once.
 //
 // How it is fast: a 32-element block dot product of 8-bit integers is 8 AVX512-VNNI vpdpbusd instructions
 // per 16 rows (unsigned x signed bytes, four products per 32-bit lane): A's integers are stored offset by
 // +128 and every block's int32 sum starts from -128 x (the block's sum of B's column), which cancels the
-// offset exactly. The block's scale is applied with vscalefps (x * 2^floor(e), one rounding), the term added
-// in fp32. Without AVX-512 VNNI the same order runs in portable code (int32 sums; the term computed in
-// binary64, where it is exact, then rounded once to fp32).
+// offset exactly. The term is one fma with 2^e where every term of the register tile is exact and normal
+// (then the fma is the one rounding of s + t_b), and vscalefps (x * 2^e, one rounding) plus an add elsewhere.
+// AVX2 without VNNI: vpmaddubsw + vpmaddwd, in the offset form where the int16 pair sums cannot saturate,
+// else with |xa| and xb carrying xa's sign. Neither: portable code (int32 sums; the term in binary64, where
+// it is exact, then rounded once). Every kernel computes the same bits.
 #pragma once
 
 #include <algorithm>
