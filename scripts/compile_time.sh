@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # What including a lowp header costs: the compile time of a small translation unit per contract header of
-# DESIGN.md, as a ratio to an iostream-only translation unit, measured in one run (best of N each, the
-# cases interleaved so that a change of machine load hits every case alike).
+# DESIGN.md, as a ratio to an iostream-only translation unit, measured in one run: the compiler's CPU time
+# (user + system), best of N each, the cases interleaved so that a change of machine load hits all alike.
 #   scripts/compile_time.sh             g++ (or $CXX), -std=c++20 -O2, best of 3
 #   scripts/compile_time.sh --runs 5   best of 5
+#   scripts/compile_time.sh --native   adds -march=native (SIMD headers then see AVX2 / AVX-512)
 # Every unit does what a user of that header does first: a scalar header constructs, multiplies, adds and
 # prints a float with iostream; eigen.hpp multiplies a small Matrix<bfloat16>; fmt.hpp prints with fmt.
 # The three scalar family headers (float/minifloat.hpp, posit/posit.hpp, int/intn.hpp) are held to
@@ -15,17 +16,19 @@ set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
 runs=3
+native=()
 while (($#)); do
   case $1 in
     --runs) runs=$2; shift ;;
-    -h | --help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --native) native=(-march=native) ;;
+    -h | --help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "compile_time.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
 done
 
 cxx=${CXX:-g++}
-flags=(-std=c++20 -O2)
+flags=(-std=c++20 -O2 "${native[@]}")
 eigen_include=$(pkg-config --cflags-only-I eigen3 2>/dev/null || echo -I/usr/include/eigen3)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -112,15 +115,19 @@ best=()
 for ((i = 1; i <= count; ++i)); do best[i]=; done
 for ((run = 1; run <= runs; ++run)); do
   for ((i = 1; i <= count; ++i)); do
+    # CPU time (user + system) of the compiler, not wall time: on a shared machine it is what the unit
+    # costs, while the wall time also counts the waits for a core.
+    TIMEFORMAT='%U %S'
     # shellcheck disable=SC2086 # the include flags are words
-    start=$EPOCHREALTIME
-    if ! "$cxx" "${flags[@]}" ${includes[i - 1]} -c "$work/$i.cpp" -o "$work/$i.o" 2>"$work/$i.err"; then
-      echo "compile_time.sh: ${names[i - 1]} does not compile:" >&2
-      cat "$work/$i.err" >&2
-      exit 1
+    [[ ${best[i]} == failed ]] && continue
+    if ! times=$({ time "$cxx" "${flags[@]}" ${includes[i - 1]} -c "$work/$i.cpp" -o "$work/$i.o" \
+      2>"$work/$i.err"; } 2>&1); then
+      echo "compile_time.sh: ${names[i - 1]} does not compile (first lines of the errors):" >&2
+      grep -m 5 'error' "$work/$i.err" >&2 || true
+      best[i]=failed
+      continue
     fi
-    end=$EPOCHREALTIME
-    elapsed=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }')
+    elapsed=$(awk '{ printf "%.3f", $1 + $2 }' <<<"$times")
     if [[ -z ${best[i]} ]] || awk -v a="$elapsed" -v b="${best[i]}" 'BEGIN { exit !(a < b) }'; then
       best[i]=$elapsed
     fi
@@ -128,9 +135,9 @@ for ((run = 1; run <= runs; ++run)); do
 done
 
 unit=${best[1]}
-printf '%s -std=c++20 -O2, best of %d (%s; load: %s)\n\n' "$("$cxx" --version | head -1)" "$runs" \
+printf '%s %s, best of %d (%s; load: %s)\n\n' "$("$cxx" --version | head -1)" "${flags[*]}" "$runs" \
   "$(date -u '+%Y-%m-%d %H:%M UTC')" "$(uptime | sed 's/.*load average: //')"
-printf '| %-36s | %8s | %7s | %7s | %10s |\n' "translation unit includes" "seconds" "ratio" "limit" "lines"
+printf '| %-36s | %8s | %7s | %7s | %10s |\n' "translation unit includes" "CPU s" "ratio" "limit" "lines"
 printf '|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..38})" "----------" "---------" "---------" \
   "------------"
 status=0
@@ -138,8 +145,13 @@ for ((i = 1; i <= count; ++i)); do
   # Preprocessed lines: what the header makes the compiler read.
   # shellcheck disable=SC2086
   lines=$("$cxx" "${flags[@]}" ${includes[i - 1]} -E "$work/$i.cpp" | wc -l)
-  ratio=$(awk -v t="${best[i]}" -v u="$unit" 'BEGIN { printf "%.2f", t / u }')
   limit=${limits[i - 1]}
+  if [[ ${best[i]} == failed ]]; then
+    printf '| %-36s | %8s | %7s | %7s | %10s | does not compile\n' "${names[i - 1]}" - - "${limit/-/}" -
+    status=1
+    continue
+  fi
+  ratio=$(awk -v t="${best[i]}" -v u="$unit" 'BEGIN { printf "%.2f", t / u }')
   mark=
   if [[ $limit != - ]] && awk -v r="$ratio" -v l="$limit" 'BEGIN { exit !(r > l) }'; then
     mark=" over"
