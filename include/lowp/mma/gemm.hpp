@@ -28,6 +28,7 @@
 
 #include "../arith/parallel_ranges.hpp"
 #include "../block/quantized_matrix.hpp"
+#include "../eigen.hpp"
 #include "dot.hpp"
 
 namespace lowp::mma {
