@@ -225,12 +225,8 @@ inline term as_term(const operand& c) {
 }
 
 inline int bit_length(u128 x) {
-  int n = 0;
-  while (x != 0) {
-    x >>= 1;
-    ++n;
-  }
-  return n;
+  const std::uint64_t hi = std::uint64_t(x >> 64), lo = std::uint64_t(x);
+  return hi != 0 ? 128 - std::countl_zero(hi) : 64 - std::countl_zero(lo);
 }
 
 // mag * 2^shift, the magnitude truncated toward zero (a right shift) when shift < 0.
@@ -450,7 +446,8 @@ inline std::uint32_t nv_fused_sum(const std::vector<term>& terms, int n, nv_outp
 inline std::uint32_t nv_step(format fa, format fb, std::span<const std::uint32_t> a,
                              std::span<const std::uint32_t> b, std::uint32_t c_bits, int n, nv_output out) {
   special_scan sp;
-  std::vector<term> terms;
+  thread_local std::vector<term> terms;  // reused: the differential tests run millions of steps
+  terms.clear();
   for (std::size_t i = 0; i < a.size(); ++i) {
     const operand x = decode(fa, a[i]), y = decode(fb, b[i]);
     sp.product(x, y);
@@ -465,18 +462,16 @@ inline std::uint32_t nv_step(format fa, format fb, std::span<const std::uint32_t
 }
 
 // Chaining (§2): steps of W products in k order from c, each step's rounded output the c of the next; a
-// partial last step has fewer products (padding with (0,0) would not change it, §2); K = 0 runs one empty
-// step.
+// partial last step has fewer products (padding with (0,0) would not change it, §2). K = 0 runs no step and
+// returns c unchanged (no instruction is issued; lowp documents the same).
 template <class Step>
 std::uint32_t chain(std::span<const std::uint32_t> a, std::span<const std::uint32_t> b, std::size_t W,
                     std::uint32_t c, Step step) {
   if (a.size() != b.size()) throw std::invalid_argument("mma_reference: A and B lengths differ");
-  std::size_t k = 0;
-  do {
+  for (std::size_t k = 0; k < a.size(); k += W) {
     const std::size_t len = a.size() - k < W ? a.size() - k : W;
     c = step(a.subspan(k, len), b.subspan(k, len), c);
-    k += len;
-  } while (k < a.size());
+  }
   return c;
 }
 
@@ -509,30 +504,32 @@ inline std::uint32_t nv_mx_dot(format fa, format fb, std::span<const std::uint32
   const std::size_t K = a.size();
   if (b.size() != K || a_scales.size() != (K + 31) / 32 || b_scales.size() != a_scales.size())
     throw std::invalid_argument("nv_mx_dot: sizes differ");
-  std::size_t blk = 0;
-  do {
+  for (std::size_t blk = 0; blk * 32 < K; ++blk) {
     const std::size_t k0 = blk * 32;
-    const scale sa = decode_scale(scale_format::ue8m0, blk < a_scales.size() ? a_scales[blk] : 127);
-    const scale sb = decode_scale(scale_format::ue8m0, blk < b_scales.size() ? b_scales[blk] : 127);
+    const scale sa = decode_scale(scale_format::ue8m0, a_scales[blk]);
+    const scale sb = decode_scale(scale_format::ue8m0, b_scales[blk]);
     const operand c = decode(format::fp32, c_bits);
     special_scan sp;
     sp.addend(c);
     if (sa.nan || sb.nan) sp.nan = true;
     std::vector<term> terms;
     const std::size_t len = K - k0 < 32 ? K - k0 : 32;
-    const std::size_t count = (pad_partial_block && len > 0) ? 32 : len;
+    const std::size_t count = pad_partial_block ? 32 : len;
     for (std::size_t i = 0; i < count; ++i) {
       const operand x = i < len ? decode(fa, a[k0 + i]) : decode(fa, 0);
       const operand y = i < len ? decode(fb, b[k0 + i]) : decode(fb, 0);
       sp.product(x, y);
       if (x.finite() && y.finite()) terms.push_back(product(x, y, sa.E + sb.E));
     }
-    if (sp.is_nan()) return 0x7FFFFFFFu;
-    if (sp.decided()) return nv_inf(nv_output::f32, sp.neg_inf);
-    terms.push_back(as_term(c));
-    c_bits = nv_fused_sum(terms, 25, nv_output::f32);
-    ++blk;
-  } while (blk * 32 < K);
+    if (sp.is_nan()) {
+      c_bits = 0x7FFFFFFFu;  // and the chain goes on: a later step sees a NaN c
+    } else if (sp.decided()) {
+      c_bits = nv_inf(nv_output::f32, sp.neg_inf);
+    } else {
+      terms.push_back(as_term(c));
+      c_bits = nv_fused_sum(terms, 25, nv_output::f32);
+    }
+  }
   return c_bits;
 }
 
@@ -540,36 +537,32 @@ inline std::uint32_t nv_mx_dot(format fa, format fb, std::span<const std::uint32
 // ----------------------------------------------------------------------
 
 // e2m1 elements, k = 64 per step in 4 groups of 16, scales of `block` (16 or 32) elements, n = 35, fp32 RZ.
-// Groups that lie wholly beyond K are left out of the step when `pad_groups_beyond_k` is false; when true
-// they are zero groups carrying the scale of their block (or, where no scale exists for them, the smallest
-// scale).
+// K not a multiple of 64: the elements are padded with zeros; a padded group whose block has a scale (a
+// partial block) takes part with that scale, as in a kernel that pads K with zeros; a group whose block has
+// no scale at all takes no part (`absent_groups_take_part` = true would give such groups the smallest scale
+// code, 0x00, which for both scale formats puts them below every c and changes nothing -- kept as a check).
 inline std::uint32_t nv_fp4_dot(scale_format sf, int block, std::span<const std::uint32_t> a,
                                 std::span<const std::uint8_t> a_scales, std::span<const std::uint32_t> b,
                                 std::span<const std::uint8_t> b_scales, std::uint32_t c_bits,
-                                bool pad_groups_beyond_k = false) {
+                                bool absent_groups_take_part = false) {
   const std::size_t K = a.size();
-  const std::size_t blocks = (K + block - 1) / block;
+  const std::size_t blocks = (K + std::size_t(block) - 1) / std::size_t(block);
   if (b.size() != K || a_scales.size() != blocks || b_scales.size() != blocks)
     throw std::invalid_argument("nv_fp4_dot: sizes differ");
-  std::size_t k0 = 0;
-  do {
+  for (std::size_t k0 = 0; k0 < K; k0 += 64) {
     const operand c = decode(format::fp32, c_bits);
     bool nan = c.nan;
     std::vector<term> terms;
-    for (int g = 0; g < 4; ++g) {
-      const std::size_t g0 = k0 + std::size_t(g) * 16;
+    for (std::size_t g0 = k0; g0 < k0 + 64; g0 += 16) {
       const std::size_t blk = g0 / std::size_t(block);
-      if (g0 >= K && !pad_groups_beyond_k) continue;
-      const bool has_scale = blk < blocks;
-      const std::uint8_t smallest = sf == scale_format::ue8m0 ? 0x00 : 0x00;
-      const scale sa = decode_scale(sf, has_scale ? a_scales[blk] : smallest);
-      const scale sb = decode_scale(sf, has_scale ? b_scales[blk] : smallest);
-      if (sa.nan || sb.nan) nan = true;
-      // Exact group sum in units of 2^-2 (e2m1 products are multiples of 1/4).
+      if (blk >= blocks && !absent_groups_take_part) continue;
+      const scale sa = decode_scale(sf, blk < blocks ? a_scales[blk] : 0x00);
+      const scale sb = decode_scale(sf, blk < blocks ? b_scales[blk] : 0x00);
+      if (sa.nan || sb.nan) nan = true;  // §4 step 5: any scale of the instruction
+      // Exact group sum in units of 2^-2 (e2m1 products are multiples of 1/4); padding adds nothing.
       i128 G4 = 0;
       for (std::size_t i = g0; i < g0 + 16 && i < K; ++i) {
-        const operand x = decode(format::e2m1, a[i]), y = decode(format::e2m1, b[i]);
-        const term p = product(x, y);
+        const term p = product(decode(format::e2m1, a[i]), decode(format::e2m1, b[i]));
         const i128 m = i128(p.mag) << (p.lsb + 2);
         G4 += p.negative ? -m : m;
       }
@@ -580,14 +573,15 @@ inline std::uint32_t nv_fp4_dot(scale_format sf, int block, std::span<const std:
       t.align = sa.E + sb.E;  // the group sum is not normalised: only the scales decide its alignment
       terms.push_back(t);
     }
-    // MMA.md §4 step 5: NaN if c or any scale of the instruction is NaN -- "any scale" includes the scales of
-    // groups beyond K only when those groups take part.
-    if (nan) return 0x7FFFFFFFu;
-    if (c.inf) return nv_inf(nv_output::f32, c.negative);
-    terms.push_back(as_term(c));
-    c_bits = nv_fused_sum(terms, 35, nv_output::f32);
-    k0 += 64;
-  } while (k0 < K);
+    if (nan) {
+      c_bits = 0x7FFFFFFFu;  // and the chain goes on
+    } else if (c.inf) {
+      c_bits = nv_inf(nv_output::f32, c.negative);
+    } else {
+      terms.push_back(as_term(c));
+      c_bits = nv_fused_sum(terms, 35, nv_output::f32);
+    }
+  }
   return c_bits;
 }
 
