@@ -197,4 +197,65 @@ TEST(Contract, GemmAccumulationLmul) {
   EXPECT_THROW((void)lowp::gemm(A, A, lowp::accumulate<float>{}), std::invalid_argument);
 }
 
+TEST(Contract, MatrixUnits) {
+  namespace mma = lowp::mma;
+  // Every architecture tag and the unit members DESIGN.md names.
+  using V = mma::unit<mma::volta, lowp::float16, lowp::float16, float>;
+  using T = mma::unit<mma::turing, lowp::float16, lowp::float16, lowp::float16>;
+  using A = mma::unit<mma::ampere, lowp::tfloat32, lowp::tfloat32, float>;
+  using Ad = mma::unit<mma::ada, lowp::float8_e4m3fn, lowp::float8_e5m2, float>;
+  using H = mma::unit<mma::hopper, lowp::float8_e4m3fn, lowp::float8_e4m3fn, float>;
+  using B = mma::unit<mma::blackwell, lowp::float6_e3m2fn, lowp::float4_e2m1fn, float>;
+  using Bs = mma::unit<mma::blackwell_mma_sync, lowp::float8_e5m2, lowp::float8_e5m2, float>;
+  using R = mma::unit<mma::rtx_blackwell, lowp::bfloat16, lowp::bfloat16, float>;
+  using C1 = mma::unit<mma::cdna1, lowp::bfloat16, lowp::bfloat16, float>;
+  using C2 = mma::unit<mma::cdna2, double, double, double>;
+  using C3 = mma::unit<mma::cdna3, lowp::float8_e4m3fnuz, lowp::float8_e5m2fnuz, float>;
+  static_assert(V::fused_width == 4 && V::fraction_bits == 23);
+  static_assert(T::fused_width == 8 && A::fused_width == 4 && Ad::fused_width == 16);
+  static_assert(H::fused_width == 32 && H::fraction_bits == 13 && B::fraction_bits == 25);
+  static_assert(std::is_same_v<H::a_type, lowp::float8_e4m3fn> &&
+                std::is_same_v<H::b_type, lowp::float8_e4m3fn> && std::is_same_v<H::d_type, float>);
+  static_assert(Bs::fused_width == 32 && R::fused_width == 16 && C1::fused_width == 2 &&
+                C3::fused_width == 16);
+  static_assert(std::is_same_v<C2::d_type, double>);
+  // MMA.md vector 14: Hopper sums 32 FP8 products with 13 fraction bits below the largest.
+  std::vector<lowp::float8_e4m3fn> a(32, lowp::float8_e4m3fn::from_bits(0x04)), b = a;
+  for (int k = 16; k < 32; ++k) a[k] = b[k] = lowp::float8_e4m3fn(0.0f);
+  a[16] = b[16] = lowp::float8_e4m3fn(1.0f);
+  EXPECT_EQ(
+      mma::dot<H>(std::span<const lowp::float8_e4m3fn>(a), std::span<const lowp::float8_e4m3fn>(b), 0.0f),
+      1.0f);
+  EXPECT_EQ(mma::dot<Ad>(std::span<const lowp::float8_e4m3fn>(a),
+                         std::span<const lowp::float8_e5m2>(std::vector<lowp::float8_e5m2>(32)), 2.0f),
+            2.0f);
+  // gemm on Eigen matrices and on quantized matrices, promote_every.
+  Eigen::Matrix<lowp::float8_e4m3fn, -1, -1> a8(2, 32), b8(32, 3);
+  for (int k = 0; k < 32; ++k) {
+    a8(0, k) = a8(1, k) = a[k];
+    b8(k, 0) = b8(k, 1) = b8(k, 2) = b[k];
+  }
+  const Eigen::MatrixXf c = Eigen::MatrixXf::Zero(2, 3);
+  EXPECT_EQ(mma::gemm<H>(a8, b8, c)(1, 2), 1.0f);
+  EXPECT_EQ(mma::gemm<H>(a8, b8, c, mma::promote_every{16})(1, 2), 1.0f + 0x1p-10f);  // 16 * 2^-14 kept
+  Eigen::MatrixXf X = Eigen::MatrixXf::Random(4, 64), Y = Eigen::MatrixXf::Random(64, 5);
+  using M = mma::unit<mma::blackwell, lowp::mxfp4, lowp::mxfp4, float>;
+  using N = mma::unit<mma::blackwell, lowp::nvfp4, lowp::nvfp4, float>;
+  using X8 = mma::unit<mma::blackwell, lowp::mxfp8_e4m3, lowp::mxfp6_e2m3, float>;
+  const Eigen::MatrixXf Z = Eigen::MatrixXf::Zero(4, 5);
+  EXPECT_EQ(mma::gemm<M>(lowp::quantize<lowp::mxfp4>(X, lowp::block_axis::row),
+                         lowp::quantize<lowp::mxfp4>(Y, lowp::block_axis::column), Z)
+                .rows(),
+            4);
+  EXPECT_EQ(mma::gemm<N>(lowp::quantize<lowp::nvfp4>(X, lowp::block_axis::row),
+                         lowp::quantize<lowp::nvfp4>(Y, lowp::block_axis::column), Z)
+                .cols(),
+            5);
+  EXPECT_EQ(mma::gemm<X8>(lowp::quantize<lowp::mxfp8_e4m3>(X, lowp::block_axis::row),
+                          lowp::quantize<lowp::mxfp6_e2m3>(Y, lowp::block_axis::column), Z)
+                .size(),
+            20);
+  EXPECT_THROW((void)mma::gemm<H>(a8, a8, c), std::invalid_argument);
+}
+
 }  // namespace

@@ -15,4 +15,5 @@
 #include "float/parallel.hpp"
 #include "fmt.hpp"
 #include "int/intn.hpp"
+#include "mma.hpp"
 #include "posit/posit.hpp"
