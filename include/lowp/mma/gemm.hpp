@@ -18,6 +18,7 @@
 #include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <Eigen/Core>
@@ -130,24 +131,35 @@ inline constexpr int vector_lanes = 16;
 inline constexpr int vectors =
     lanes / vector_lanes;  // per step, so that each broadcast of A serves two vectors
 
+// row_max + column_max[l] bounds every product exponent of the step: where it does not exceed E(c) in any
+// lane, X = E(c) without looking at the products (the common case once the sum has grown).
 template <int N>
 inline void fp8_lane_step(const std::int32_t* ea, const float* av, const std::int32_t* eb, const float* bv,
-                          int count, std::uint32_t* c_bits) noexcept {
+                          int count, std::int32_t row_max, const std::int32_t* column_max,
+                          std::uint32_t* c_bits) noexcept {
   int_lanes c[vectors], ce[vectors], x[vectors], sum[vectors];
   float_lanes scale[vectors];
+  int_lanes exceeds{};
   for (int v = 0; v < vectors; ++v) {
     std::memcpy(&c[v], c_bits + v * vector_lanes, sizeof c[v]);
     const int_lanes field = (c[v] >> 23) & 0xff;
     ce[v] = field - 127 < -126 ? int_lanes{} - 126 : field - 127;
     x[v] = ce[v];
+    int_lanes bound;
+    std::memcpy(&bound, column_max + v * vector_lanes, sizeof bound);
+    exceeds |= bound + row_max > ce[v];
   }
+  bool search = false;
+  for (int l = 0; l < vector_lanes; ++l) search |= exceeds[l] != 0;
+  if (search) {
 #pragma GCC unroll 4
-  for (int k = 0; k < count; ++k) {
-    for (int v = 0; v < vectors; ++v) {
-      int_lanes e;
-      std::memcpy(&e, eb + k * lanes + v * vector_lanes, sizeof e);
-      e += ea[k];
-      x[v] = e > x[v] ? e : x[v];
+    for (int k = 0; k < count; ++k) {
+      for (int v = 0; v < vectors; ++v) {
+        int_lanes e;
+        std::memcpy(&e, eb + k * lanes + v * vector_lanes, sizeof e);
+        e += ea[k];
+        x[v] = e > x[v] ? e : x[v];
+      }
     }
   }
   for (int v = 0; v < vectors; ++v) {
@@ -302,8 +314,33 @@ void fused_gemm(const Eigen::Matrix<typename U::a_type, -1, -1>& a,
       row_special[std::size_t(i)] |= is_special(x);
     }
   }
+  // The steps lane_block will run ([start, start + count) in k, by promotion chunk), and per (row, step) the
+  // largest exponent of A.
+  std::vector<std::pair<Eigen::Index, Eigen::Index>> steps;
+  std::vector<std::size_t> step_of(std::size_t(std::max<Eigen::Index>(k, 1)));
+  std::vector<std::int32_t> row_max;
+  if constexpr (floats) {
+    const Eigen::Index chunk = promote > 0 ? promote : std::max<Eigen::Index>(k, 1);
+    for (Eigen::Index k0 = 0; k0 < k; k0 += chunk) {
+      for (Eigen::Index s = k0; s < std::min(k, k0 + chunk); s += U::fused_width) {
+        step_of[std::size_t(s)] = steps.size();
+        steps.emplace_back(s, std::min<Eigen::Index>(U::fused_width, std::min(k, k0 + chunk) - s));
+      }
+    }
+    row_max.resize(std::size_t(m) * steps.size());
+    for (Eigen::Index i = 0; i < m; ++i) {
+      for (std::size_t t = 0; t < steps.size(); ++t) {
+        std::int32_t top = -(1 << 20);
+        for (Eigen::Index q = steps[t].first; q < steps[t].first + steps[t].second; ++q) {
+          top = std::max(top, ea[std::size_t(i * k + q)]);
+        }
+        row_max[std::size_t(i) * steps.size() + t] = top;
+      }
+    }
+  }
   const Eigen::Index blocks = (n + L - 1) / L;
   lowp::detail::parallel_ranges(blocks, workers, 1, [&](std::ptrdiff_t begin, std::ptrdiff_t end) {
+    std::vector<std::int32_t> column_max(floats ? steps.size() * L : 0);
     std::vector<Exponent> eb(std::size_t(k * L));
     std::vector<Value> bm(eb.size());
     std::vector<Lane> bs(floats ? 0 : eb.size());
@@ -323,12 +360,25 @@ void fused_gemm(const Eigen::Matrix<typename U::a_type, -1, -1>& a,
           if (j0 + l < n) column_special[std::size_t(j0 + l)] |= is_special(x);
         }
       }
+      if constexpr (floats) {
+        for (std::size_t t = 0; t < steps.size(); ++t) {
+          for (int l = 0; l < L; ++l) {
+            std::int32_t top = -(1 << 20);
+            for (Eigen::Index q = steps[t].first; q < steps[t].first + steps[t].second; ++q) {
+              top = std::max(top, eb[std::size_t(q * L + l)]);
+            }
+            column_max[t * L + std::size_t(l)] = top;
+          }
+        }
+      }
       lane_block<U::fused_width, L>(
           m, k, j0, n, c, d, promote, [&](Eigen::Index i, Eigen::Index s, int count, std::uint32_t* chain) {
             const std::size_t at = std::size_t(i * k + s);
             if constexpr (floats) {
-              fp8_lane_step<U::fraction_bits>(ea.data() + at, am.data() + at, eb.data() + s * L,
-                                              bm.data() + s * L, count, chain);
+              const std::size_t t = step_of[std::size_t(s)];
+              fp8_lane_step<U::fraction_bits>(
+                  ea.data() + at, am.data() + at, eb.data() + s * L, bm.data() + s * L, count,
+                  row_max[std::size_t(i) * steps.size() + t], column_max.data() + t * L, chain);
             } else {
               lane_step<Lane, L, U::fraction_bits, 23, U::algorithm::output::kept_fraction>(
                   ea.data() + at, am.data() + at, as.data() + at, eb.data() + s * L, bm.data() + s * L,
