@@ -235,7 +235,7 @@ requires(!U::block_scaled) float dot(std::span<const typename U::a_type> a,
     throw std::invalid_argument("lowp::mma::promote_every{k}: k must be at least 1, got " +
                                 std::to_string(p.k));
   for (std::size_t k0 = 0; k0 < a.size(); k0 += std::size_t(p.k)) {
-    const std::size_t n = min_of(std::size_t(p.k), a.size() - k0);
+    const std::size_t n = detail::min_of(std::size_t(p.k), a.size() - k0);
     c = detail::promote_add(c, detail::chain<U>(a.data() + k0, b.data() + k0, n, 0.0f));
   }
   return c;
