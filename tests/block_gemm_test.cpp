@@ -1,6 +1,7 @@
 // The quantized GEMM, the randomized Hadamard transform and the error metrics.
 //   gemm (accumulate<float>) against a binary64 GEMM of the dequantized operands, within the fp32
-//   summation bound; gemm with accumulate<bfloat16> bit-identical to a plain sequential loop whose every
+//   summation bound, on both of its paths (the MX integer path, whose exact order block_integer_gemm_test
+//   holds bit for bit, and the decoded panels); gemm with accumulate<bfloat16> bit-identical to a plain sequential loop whose every
 //   step is rounded to bfloat16 by MPFR; bad shapes and axes throw naming both shapes.
 //   hadamard_transform: its matrix is (random signs) x Sylvester-Hadamard / sqrt(b), checked entry by entry
 //   against (-1)^popcount(i & j); orthonormal; inverse; A * B preserved when both sides are rotated.
