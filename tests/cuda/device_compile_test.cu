@@ -87,7 +87,34 @@ LOWP_HOST_DEVICE std::uint32_t exercise_intn(float x, float y) {
   return h;
 }
 
-// Every named minifloat, every rounding policy (on bfloat16 and e4m3fn), both overflow policies; intn.
+template <class P>
+LOWP_HOST_DEVICE std::uint32_t exercise_posit(float x, float y) {
+  std::uint32_t h = 2166136261u;
+  const P a(x), b(y), one(1);
+  P s = a;
+  s += b;
+  s -= one;
+  s *= b;
+  s /= a;
+  lowp::quire<P::format::bits, P::format::exponent_bits> q(a);
+  q.fma(a, b);
+  q += b;
+  q -= one;
+  for (const P r : {a + b, a - b, a * b, a / b, -a, abs(b), sqrt(abs(a)), fma(a, b, one), s, q.to_posit(),
+                    P::nar(), P::maxpos(), P(lowp::float16(x)), exp(a), std::numeric_limits<P>::epsilon()}) {
+    h = mix(h, static_cast<std::uint32_t>(r.bits()));
+  }
+  h = mix(h, static_cast<float>(a));
+  h = mix(h, static_cast<float>(static_cast<double>(b)));
+  h = mix(h, static_cast<std::uint32_t>(static_cast<int>(a)));
+  h = mix(h, std::uint32_t{lowp::float8_e4m3fn(b).bits()});
+  h = mix(h, std::uint32_t((a == b) | (a < b) << 1 | (a <= b) << 2 | (a > b) << 3 | (a >= b) << 4 |
+                           isnar(a) << 5));
+  return h;
+}
+
+// Every named minifloat, every rounding policy (on bfloat16 and e4m3fn), both overflow policies; intn; posits
+// and their quire.
 LOWP_HOST_DEVICE std::uint32_t exercise_all(float x, float y) {
   using namespace lowp;
   std::uint32_t h = 0;
@@ -117,6 +144,10 @@ LOWP_HOST_DEVICE std::uint32_t exercise_all(float x, float y) {
   h ^= exercise_intn<lowp::int4>(x, y) * 89;
   h ^= exercise_intn<lowp::uint8>(x, y) * 97;
   h ^= exercise_intn<intn<12, true, rounding::stochastic<>>>(x, y) * 101;
+  h ^= exercise_posit<posit8>(x, y) * 103;
+  h ^= exercise_posit<posit16>(x, y) * 107;
+  h ^= exercise_posit<posit32>(x, y) * 109;
+  h ^= exercise_posit<posit<10, 1>>(x, y) * 113;
   return h;
 }
 
