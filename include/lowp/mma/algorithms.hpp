@@ -260,9 +260,11 @@ struct amd_fp32_tree {
   LOWP_HOST_DEVICE static float step(const float* a, const float* b, int count, float c) noexcept {
     float p[Width];
     for (int k = 0; k < Width; ++k) {
-      // An exactly zero product (a zero factor) is +0; a product that only rounds to zero keeps its sign.
-      // Through double, where the product is exact, so that no compiler contracts it with an addition.
-      const bool zero = k >= count || a[k] == 0.0f || b[k] == 0.0f;
+      // An exactly zero product (a zero factor, the other finite) is +0; a product that only rounds to zero
+      // keeps its sign. Through double, where the product is exact, so that no compiler contracts it with an
+      // addition.
+      const bool zero =
+          k >= count || (a[k] == 0.0f && std::isfinite(b[k])) || (b[k] == 0.0f && std::isfinite(a[k]));
       p[k] = zero ? 0.0f : flush(float(double(a[k]) * double(b[k])));
     }
     const float sum = flush(c + tree(p, Width));
