@@ -382,6 +382,76 @@ struct register_panel {
   }
 };
 
+// Rows [0, m16) of y = qw * x for one token, m16 a multiple of 16: column by column (y += W(:, k) x_k, the
+// chains of all rows advanced together), so the codes stream through memory in storage order; the partial
+// sums of all rows stay in L1, and four columns are applied per pass over them.
+template <class F>
+void quantized_times_vector_registers(const quantized_matrix<F>& w, const float* x, Eigen::Index m16,
+                                      float* y) {
+  using D = register_decoder<F>;
+  const D decoder;
+  const Eigen::Index depth_total = w.cols(), scale_rows = w.scale_rows(), vectors = m16 / 16;
+  const Eigen::Index column_bytes = w.padded_rows() * quantized_matrix<F>::storage_bits / 8;
+  const int block_shift = std::countr_zero(unsigned(F::block_size));
+  const auto* scale_codes = w.scale_codes().data();
+  const std::uint8_t* codes = w.packed_codes().data();
+  const __m512 tensor_scale = _mm512_set1_ps(w.tensor_scale());
+  // Partial sums and the current block's scales, one vector per 16 rows, 64-byte aligned.
+  std::vector<float> storage(static_cast<std::size_t>(2 * m16 + 16), 0.0f);
+  float* acc = storage.data() + (16 - (reinterpret_cast<std::uintptr_t>(storage.data()) / 4) % 16) % 16;
+  float* scales = acc + m16;
+  const auto weight = [&](const std::uint8_t* column, Eigen::Index v, __m512 s) {
+    __m512 e = _mm512_mul_ps(decoder.elements(column + v * D::bytes_per_vector), s);
+    if constexpr (F::has_tensor_scale) e = _mm512_mul_ps(e, tensor_scale);
+    return e;
+  };
+  constexpr Eigen::Index vectors_per_line = 64 / D::bytes_per_vector;
+  for (Eigen::Index k0 = 0; k0 < depth_total;) {
+    const Eigen::Index block = k0 >> block_shift;
+    const Eigen::Index k1 = std::min(depth_total, (block + 1) << block_shift);
+    for (Eigen::Index v = 0; v < vectors; ++v) {
+      __m512 s = decode_scales16<typename F::scale_type>(scale_codes + block * scale_rows + 16 * v);
+      if constexpr (D::permuted) s = _mm512_maskz_permutexvar_ps(0xffff, to_nibble_order(), s);
+      _mm512_store_ps(scales + 16 * v, s);
+    }
+    Eigen::Index k = k0;
+    for (; k + 4 <= k1; k += 4) {
+      const std::uint8_t* c0 = codes + k * column_bytes;
+      const std::uint8_t *c1 = c0 + column_bytes, *c2 = c1 + column_bytes, *c3 = c2 + column_bytes;
+      const __m512 x0 = _mm512_set1_ps(x[k]), x1 = _mm512_set1_ps(x[k + 1]), x2 = _mm512_set1_ps(x[k + 2]),
+                   x3 = _mm512_set1_ps(x[k + 3]);
+      for (Eigen::Index v = 0; v < vectors; ++v) {
+        if (v % vectors_per_line == 0) {
+          // The next four columns' line at this height: four streams, each ahead by one pass.
+          const char* ahead = reinterpret_cast<const char*>(c3 + column_bytes + v * D::bytes_per_vector);
+          for (int j = 0; j < 4; ++j) _mm_prefetch(ahead + j * column_bytes, _MM_HINT_T0);
+        }
+        const __m512 s = _mm512_load_ps(scales + 16 * v);
+        __m512 a = _mm512_load_ps(acc + 16 * v);
+        a = _mm512_fmadd_ps(weight(c0, v, s), x0, a);
+        a = _mm512_fmadd_ps(weight(c1, v, s), x1, a);
+        a = _mm512_fmadd_ps(weight(c2, v, s), x2, a);
+        a = _mm512_fmadd_ps(weight(c3, v, s), x3, a);
+        _mm512_store_ps(acc + 16 * v, a);
+      }
+    }
+    for (; k < k1; ++k) {
+      const std::uint8_t* c0 = codes + k * column_bytes;
+      const __m512 x0 = _mm512_set1_ps(x[k]);
+      for (Eigen::Index v = 0; v < vectors; ++v) {
+        const __m512 a = _mm512_load_ps(acc + 16 * v);
+        _mm512_store_ps(acc + 16 * v, _mm512_fmadd_ps(weight(c0, v, _mm512_load_ps(scales + 16 * v)), x0, a));
+      }
+    }
+    k0 = k1;
+  }
+  for (Eigen::Index v = 0; v < vectors; ++v) {
+    __m512 a = _mm512_load_ps(acc + 16 * v);
+    if constexpr (D::permuted) a = _mm512_maskz_permutexvar_ps(0xffff, from_nibble_order(), a);
+    _mm512_storeu_ps(y + 16 * v, a);
+  }
+}
+
 // Rows [0, m16) of C = qw * X, m16 a multiple of 16, weights decoded in registers.
 template <class F>
 void quantized_times_dense_registers(const quantized_matrix<F>& w, const float* xt, Eigen::Index n,
@@ -448,7 +518,11 @@ Eigen::MatrixXf quantized_times_dense(const quantized_matrix<F>& w, const float_
 #if LOWP_QUANTIZED_PRODUCT_AVX512
   if constexpr (has_register_path<F>) {
     done = m / 16 * 16;
-    if (done > 0) quantized_times_dense_registers(w, xt.data(), n, done, c.data());
+    if (done > 0 && n == 1) {
+      quantized_times_vector_registers(w, xt.data(), done, c.data());
+    } else if (done > 0) {
+      quantized_times_dense_registers(w, xt.data(), n, done, c.data());
+    }
   }
 #endif
   if (done < m) quantized_times_dense_panels(w, xt.data(), n, done, m, c.data());
