@@ -9,9 +9,11 @@
 #include <string>
 #include <vector>
 
+#include <Eigen/Core>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <lowp/block/quantize.hpp>
 #include <lowp/mma.hpp>
 
 namespace {
@@ -209,6 +211,62 @@ TEST(MmaBadInput, AmdProductOverflow) {
   EXPECT_TRUE(std::isnan(mma::dot<U>(std::span(both), std::span(twos), 0.0f)));
   const auto nan = codes<bfloat16>({0x7fc1});
   EXPECT_TRUE(std::isnan(mma::dot<U>(std::span(nan), std::span(two), 0.0f)));
+}
+
+}  // namespace
+
+namespace {
+
+// §2 "tf32 operands": the low 13 bits of an fp32 pattern are ignored, so a NaN whose payload lies only there
+// becomes Inf, while a NaN with a payload in the kept bits stays NaN (0x7FFFFFFF out).
+TEST(MmaBadInput, Tf32TruncationTurnsLowPayloadNanIntoInfinity) {
+  using U = mma::unit<mma::ampere, lowp::tfloat32, lowp::tfloat32, float>;
+  const std::vector<lowp::tfloat32> low_nan{mma::truncate_to_tfloat32(from_bits(0x7F800001u))};
+  const std::vector<lowp::tfloat32> high_nan{mma::truncate_to_tfloat32(from_bits(0x7FC00000u))};
+  const std::vector<lowp::tfloat32> one{mma::truncate_to_tfloat32(1.0f)};
+  EXPECT_EQ(bits_of(mma::dot<U>(std::span(low_nan), std::span(one), 0.0f)), 0x7F800000u);
+  EXPECT_EQ(bits_of(mma::dot<U>(std::span(high_nan), std::span(one), 0.0f)), 0x7FFFFFFFu);
+  // C is not truncated: 1 + (1 + 2^-22) = 2 + 2^-22, one ulp above 2 (a tf32-truncated C would give 2).
+  EXPECT_EQ(bits_of(mma::dot<U>(std::span(one), std::span(one), from_bits(0x3F800002u))), 0x40000001u);
+}
+
+}  // namespace
+
+namespace {
+
+template <class T>
+Eigen::Matrix<T, -1, -1> ones(Eigen::Index r, Eigen::Index c) {
+  return Eigen::Matrix<T, -1, -1>::Constant(r, c, T::from_bits(0x3c00));
+}
+
+// gemm: the inner dimensions and C's shape are checked; the message names both shapes.
+TEST(MmaBadInput, GemmShapeMismatchNamesBothShapes) {
+  const auto a = ones<float16>(2, 3), b = ones<float16>(4, 5), b_ok = ones<float16>(3, 5);
+  const Eigen::MatrixXf c(2, 5), c_bad(3, 3);
+  EXPECT_THAT(message_of([&] { (void)mma::gemm<hopper_f16>(a, b, c); }),
+              AllOf(HasSubstr("2x3"), HasSubstr("4x5")));
+  EXPECT_THAT(message_of([&] { (void)mma::gemm<hopper_f16>(a, b_ok, c_bad); }),
+              AllOf(HasSubstr("3x3"), HasSubstr("2x5")));
+  EXPECT_THAT(message_of([&] { (void)mma::gemm<hopper_f16>(a, b, c, mma::promote_every{32}); }),
+              AllOf(HasSubstr("2x3"), HasSubstr("4x5")));
+  EXPECT_THROW((void)mma::gemm<hopper_f16>(a, b_ok, c, mma::promote_every{0}), std::invalid_argument);
+}
+
+TEST(MmaBadInput, QuantizedGemmShapesAxesAndPromotion) {
+  using U = mma::unit<mma::blackwell, lowp::mxfp8_e4m3, lowp::mxfp8_e4m3, float>;
+  const Eigen::MatrixXf x = Eigen::MatrixXf::Ones(2, 64), y = Eigen::MatrixXf::Ones(32, 3),
+                        z = Eigen::MatrixXf::Ones(64, 3);
+  const auto qa = lowp::quantize<lowp::mxfp8_e4m3>(x, lowp::block_axis::row);
+  const auto qb = lowp::quantize<lowp::mxfp8_e4m3>(y, lowp::block_axis::column);
+  const auto qz = lowp::quantize<lowp::mxfp8_e4m3>(z, lowp::block_axis::column);
+  const auto qz_rows = lowp::quantize<lowp::mxfp8_e4m3>(z, lowp::block_axis::row);
+  const Eigen::MatrixXf c = Eigen::MatrixXf::Zero(2, 3);
+  EXPECT_THAT(message_of([&] { (void)mma::gemm<U>(qa, qb, c); }),
+              AllOf(HasSubstr("2x64"), HasSubstr("32x3")));
+  EXPECT_THROW((void)mma::gemm<U>(qa, qz_rows, c), std::invalid_argument);  // b must be blocked along K
+  EXPECT_THROW((void)mma::gemm<U>(qa, qz, c, mma::promote_every{48}),
+               std::invalid_argument);  // not whole steps
+  EXPECT_NO_THROW((void)mma::gemm<U>(qa, qz, c, mma::promote_every{32}));
 }
 
 }  // namespace
