@@ -1,13 +1,18 @@
-// Posit arithmetic throughput, one thread: posit32 and posit16 add, mul, div (and sqrt) on arrays of 4096
-// operands whose magnitudes are log-uniform over 2^±8 with random signs, so regime lengths vary
-// unpredictably from element to element; and the posit32 quire's fused multiply-add over the same data.
+// Posit arithmetic throughput, one thread, on fresh operands: 2^20 operand pairs (4 MiB per posit32 array)
+// whose magnitudes are log-uniform over 2^±8 with random signs, each used once per iteration, so regime
+// lengths vary unpredictably and no branch predictor can learn them (a short array replayed over and over
+// flatters branchy code: the predictor learns its pattern). Cases:
+//   posit32_* / posit16_*   the scalar operators in a plain loop, out[i] = a[i] op b[i];
+//   *_span                  lowp::add / subtract / multiply / divide over the whole arrays (SIMD lanes;
+//                           posit8 spans read 64 K-entry tables);
+//   posit32_quire_fma       quire32::fma over the arrays; posit8_*_sqrt: sqrt of 2^20 positive codes.
 // Baselines in the same binary, so that every figure reads as a ratio from one run:
 //   float_*        the same loop on float (hardware);
 //   naive_posit32_* a plainly written posit: decode bit by bit with a loop (as a first implementation would),
 //                   compute in double, encode by a bit loop. Not correctly rounded in every case; only a
 //                   speed reference for the branch-free codec.
-// Mops/s = items_per_second / 10^6. SoftPosit 0.4 (-O2) published on this class of machine: 32 (add),
-// 29 (mul), 26 (div) Mops/s and 19 M quire32 fused multiply-adds per second.
+// Mops/s = items_per_second / 10^6. SoftPosit and Universal are compared in a separate binary built outside
+// the repository (benchmarks/README.md, "Peers").
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -17,11 +22,12 @@
 
 #include <benchmark/benchmark.h>
 
+#include <lowp/posit/elementwise.hpp>
 #include <lowp/posit/posit.hpp>
 
 namespace {
 
-constexpr std::size_t count = 4096;
+constexpr std::size_t count = std::size_t(1) << 20;
 
 template <class T>
 std::vector<T> operands(std::uint64_t seed) {
@@ -43,6 +49,36 @@ void binary(benchmark::State& state) {
   Op op;
   for (auto _ : state) {
     for (std::size_t i = 0; i < count; ++i) c[i] = op(a[i], b[i]);
+    benchmark::DoNotOptimize(c.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * count));
+}
+
+// The span functions over the same arrays.
+enum class span_operation { add, multiply, divide };
+template <class T, span_operation Op>
+void span(benchmark::State& state) {
+  const auto a = operands<T>(1), b = operands<T>(2);
+  std::vector<T> c(count);
+  for (auto _ : state) {
+    if constexpr (Op == span_operation::add) lowp::add(a, b, c);
+    if constexpr (Op == span_operation::multiply) lowp::multiply(a, b, c);
+    if constexpr (Op == span_operation::divide) lowp::divide(a, b, c);
+    benchmark::DoNotOptimize(c.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * count));
+}
+
+// sqrt of 2^20 positive codes drawn uniformly (posits of 8 bits read a 256-entry table).
+template <class T>
+void positive_sqrt(benchmark::State& state) {
+  std::mt19937_64 engine(3);
+  std::vector<T> a(count), c(count);
+  for (auto& x : a) x = T::from_bits(static_cast<std::uint32_t>(1 + engine() % T::maxpos().bits()));
+  for (auto _ : state) {
+    for (std::size_t i = 0; i < count; ++i) c[i] = sqrt(a[i]);
     benchmark::DoNotOptimize(c.data());
     benchmark::ClobberMemory();
   }
@@ -163,6 +199,17 @@ BENCHMARK(binary<posit16, std::plus<>>)->Name("posit16_add");
 BENCHMARK(binary<posit16, std::multiplies<>>)->Name("posit16_mul");
 BENCHMARK(binary<posit16, std::divides<>>)->Name("posit16_div");
 BENCHMARK(binary<posit16, square_root>)->Name("posit16_sqrt");
+BENCHMARK(span<posit32, span_operation::add>)->Name("posit32_add_span");
+BENCHMARK(span<posit32, span_operation::multiply>)->Name("posit32_mul_span");
+BENCHMARK(span<posit32, span_operation::divide>)->Name("posit32_div_span");
+BENCHMARK(span<posit16, span_operation::add>)->Name("posit16_add_span");
+BENCHMARK(span<posit16, span_operation::multiply>)->Name("posit16_mul_span");
+BENCHMARK(span<posit16, span_operation::divide>)->Name("posit16_div_span");
+BENCHMARK(binary<lowp::posit8, std::plus<>>)->Name("posit8_add");
+BENCHMARK(span<lowp::posit8, span_operation::add>)->Name("posit8_add_span");
+BENCHMARK(span<lowp::posit8, span_operation::multiply>)->Name("posit8_mul_span");
+BENCHMARK(positive_sqrt<lowp::posit<8, 0>>)->Name("posit8_0_sqrt");
+BENCHMARK(positive_sqrt<lowp::posit8>)->Name("posit8_sqrt");
 BENCHMARK(quire32_dot)->Name("posit32_quire_fma");
 BENCHMARK(binary<float, std::plus<>>)->Name("float_add");
 BENCHMARK(binary<float, std::multiplies<>>)->Name("float_mul");

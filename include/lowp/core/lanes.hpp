@@ -13,8 +13,11 @@
 #include "bit.hpp"
 #include "config.hpp"
 
-#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>  // only for multiply_low_halves
+// <immintrin.h> alone costs more than the whole scalar layer (scripts/compile_time.sh), so it comes only where
+// AVX-512 code needs it (here and in the span kernels of float/round_to.hpp); the SSE2 and AVX2 forms of
+// multiply_low_halves call the builtins that the intrinsics wrap, which need no header.
+#if defined(__AVX512F__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
 #endif
 
 namespace lowp::core {
@@ -87,6 +90,17 @@ LOWP_HOST_DEVICE constexpr L select(Mask mask, L a, L b) {
 template <class Mask, class L>
 LOWP_HOST_DEVICE constexpr L blend(Mask mask, L a, L b) {
   if constexpr (std::is_arithmetic_v<L>) {
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__) && !defined(__CUDA_ARCH__)
+    if constexpr (sizeof(L) == 8) {
+      if (!std::is_constant_evaluated()) {
+        // One cmov (x86-64): the compiler sees neither a branch to make nor a select to undo.
+        L result = b;
+        const std::uint32_t taken = static_cast<bool>(mask);
+        asm("test %1, %1\n\tcmovnz %2, %0" : "+r"(result) : "r"(taken), "r"(a) : "cc");
+        return result;
+      }
+    }
+#endif
     L all_ones = L{} - static_cast<L>(static_cast<bool>(mask));
 #if (defined(__GNUC__) || defined(__clang__)) && !defined(__CUDA_ARCH__)
     if (!std::is_constant_evaluated()) asm("" : "+r"(all_ones));
@@ -127,9 +141,11 @@ inline u64_lanes multiply_low_halves(u64_lanes a, u64_lanes b) {
   // The zero-masked form: the plain one starts from _mm512_undefined_epi32(), which GCC 12 warns about.
   return (u64_lanes)_mm512_maskz_mul_epu32(0xff, (__m512i)a, (__m512i)b);
 #elif defined(__AVX2__)
-  return (u64_lanes)_mm256_mul_epu32((__m256i)a, (__m256i)b);
+  typedef int i32x8 __attribute__((vector_size(32)));
+  return (u64_lanes)__builtin_ia32_pmuludq256((i32x8)a, (i32x8)b);  // _mm256_mul_epu32
 #elif defined(__SSE2__)
-  return (u64_lanes)_mm_mul_epu32((__m128i)a, (__m128i)b);
+  typedef int i32x4 __attribute__((vector_size(16)));
+  return (u64_lanes)__builtin_ia32_pmuludq128((i32x4)a, (i32x4)b);  // _mm_mul_epu32
 #else
   return (a & 0xffffffffu) * (b & 0xffffffffu);
 #endif

@@ -2,6 +2,7 @@
 // over native SIMD lanes; the random word of element i is a pure function of (stream, i).
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstddef>
@@ -176,6 +177,149 @@ struct decode_table {
   }();
 };
 
+// --- Nearest-even from float at memory speed (AVX-512) -----------------------------------------------------
+// For the default policies (nearest even, IEEE overflow) and every signed format with subnormals whose
+// range lies inside float's, rounding a float is a handful of integer operations on its bits:
+//   at or above the format's smallest normal binade, round to nearest even on the float's own encoding:
+//     add half an ulp minus one plus the last kept bit, clear the dropped bits (a carry moves into the
+//     exponent by itself; past float's top it reaches Inf, which is what formats with float's exponent
+//     range want, and float subnormals round on the same bit positions, so those formats need nothing else:
+//     the add-and-mask path);
+//   below it, the format's subnormals have one fixed quantum q: |x| + 2^23 q rounds |x| to a multiple of q
+//     (an add with its rounding mode given in the instruction, so the thread's MXCSR does not matter; the
+//     float subnormals that DAZ would zero all round to 0 in these formats anyway);
+//   then overflow past the largest finite value gives the format's overflow value, NaN the canonical NaN.
+// Each result is the scalar kernel's (core/round_to_format.hpp), bit for bit: the conversion tests sweep all
+// 2^32 floats through these spans. Large outputs go out with streaming stores, which do not read the
+// target lines first (memcpy of a large array moves the same bytes).
+template <class T>
+inline constexpr bool has_fast_nearest_path = [] {
+  using F = typename T::format;
+  return std::is_same_v<typename T::rounding_policy, rounding::nearest_even> &&
+         std::is_same_v<typename T::overflow_policy, overflow::ieee> && F::is_signed && F::has_subnormals &&
+         F::has_negative_zero && !F::nan_flips_sign && F::mantissa_bits < 23 && core::fits_lanes_of<F, float>;
+}();
+
+// Outputs of at least this many bytes are written with streaming stores: well past any L2, so the data
+// would leave the cache before it is read again anyway.
+inline constexpr std::size_t streaming_bytes = std::size_t(4) << 20;
+
+#if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__)
+#define LOWP_HAS_FAST_NEAREST 1
+// Rounds 16 floats into T: the rounded value as float bits, and the format's code. Written with vector
+// extensions where they suffice (GCC 12's plain AVX-512 intrinsics start from an "undefined" register that
+// -Wmaybe-uninitialized flags), intrinsics only for the add with its own rounding mode.
+struct fast_nearest_lanes {
+  core::u32_lanes value_bits;  // the rounded value, as float bits with the sign
+  core::u32_lanes code;        // the format's code with its sign
+};
+
+template <class T>
+inline fast_nearest_lanes fast_nearest(core::u32_lanes bits) {
+  using F = typename T::format;
+  using L = core::u32_lanes;
+  constexpr int M = F::mantissa_bits;
+  constexpr int shift = 23 - M;
+  constexpr std::uint32_t emin_bits = std::uint32_t(127 + F::emin) << 23;
+  // Float bits of the largest finite value: its binade and the format's mantissa of max_code.
+  constexpr std::uint32_t max_bits =
+      ((std::uint32_t(127 + F::emax) << 23) | ((F::max_code & ((1u << M) - 1)) << shift));
+  constexpr std::uint32_t quiet_nan = 0x7fc00000u;
+  const L sign = bits & 0x80000000u;
+  const L magnitude = bits & 0x7fffffffu;
+  // Nearest even on the float encoding.
+  L rounded = (magnitude + ((1u << (shift - 1)) - 1) + ((magnitude >> shift) & 1u)) & ~((1u << shift) - 1);
+  // Magnitude code of a normal result: the float's exponent rebased to the format's field 1 at emin.
+  L code = (rounded >> shift) - (std::uint32_t(127 + F::emin - 1) << M);
+  if constexpr (F::emin > -126) {
+    // Subnormal range: |x| + 2^23 q, nearest even by the instruction itself. Its bits minus those of
+    // 2^23 q count the quanta (the magnitude code); the sum minus 2^23 q is the value.
+    constexpr float bias = core::ieee_binary<float>::bias + F::emin - M + 23 >= 1
+                               ? std::bit_cast<float>(std::uint32_t(127 + F::emin - M + 23) << 23)
+                               : 0.0f;
+    constexpr int nearest = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
+    const __m512 sum = _mm512_maskz_add_round_ps(0xffff, (__m512)magnitude, _mm512_set1_ps(bias), nearest);
+    const __m512 value = _mm512_maskz_sub_round_ps(0xffff, sum, _mm512_set1_ps(bias), nearest);
+    const auto below = magnitude < emin_bits;
+    rounded = below ? (L)value : rounded;
+    code = below ? (L)sum - std::bit_cast<std::uint32_t>(bias) : code;
+  }
+  // Past the largest finite value (Inf inputs too): Inf where the format has it, else its NaN.
+  const auto overflows = rounded > max_bits;
+  const auto is_nan = magnitude > 0x7f800000u;
+  constexpr std::uint32_t overflow_bits = F::has_inf ? 0x7f800000u : quiet_nan;
+  rounded = overflows ? core::splat<L>(overflow_bits) : rounded;
+  rounded = is_nan ? core::splat<L>(quiet_nan) : rounded;
+  code = overflows ? core::splat<L>(F::overflow_code) : code;
+  code = is_nan ? core::splat<L>(F::nan_code) : code;
+  return {rounded | sign, code | (sign >> (32 - F::bits))};
+}
+
+// out[i] = the rounded value (Out = float) or the code (Out = T) of in[i] for i in [begin, end), 16 at a
+// time from `begin` (the caller leaves a multiple of 16 and aligns the output for streaming).
+template <class T, bool Streaming, class Out>
+inline void fast_nearest_run(const float* in, Out* out, std::size_t begin, std::size_t end) {
+  using Code = typename T::storage_type;
+  for (std::size_t i = begin; i < end; i += 16) {
+    core::u32_lanes bits;
+    std::memcpy(&bits, in + i, sizeof bits);
+    const auto lanes = fast_nearest<T>(bits);
+    if constexpr (std::is_same_v<Out, float>) {
+      if constexpr (Streaming) {
+        _mm512_stream_si512(reinterpret_cast<__m512i*>(out + i), (__m512i)lanes.value_bits);
+      } else {
+        std::memcpy(out + i, &lanes.value_bits, sizeof lanes.value_bits);
+      }
+    } else if constexpr (sizeof(Code) == 4) {
+      if constexpr (Streaming) {
+        _mm512_stream_si512(reinterpret_cast<__m512i*>(out + i), (__m512i)lanes.code);
+      } else {
+        std::memcpy(out + i, &lanes.code, sizeof lanes.code);
+      }
+    } else if constexpr (sizeof(Code) == 2) {
+      const __m256i codes = _mm512_maskz_cvtepi32_epi16(0xffff, (__m512i)lanes.code);
+      if constexpr (Streaming) {
+        _mm256_stream_si256(reinterpret_cast<__m256i*>(out + i), codes);
+      } else {
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), codes);
+      }
+    } else {
+      const __m128i codes = _mm512_maskz_cvtepi32_epi8(0xffff, (__m512i)lanes.code);
+      if constexpr (Streaming) {
+        _mm_stream_si128(reinterpret_cast<__m128i*>(out + i), codes);
+      } else {
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), codes);
+      }
+    }
+  }
+}
+
+// The vector part of a span: returns the [begin, end) it did; the caller does the rest element by element
+// with the scalar kernel.
+template <class T, class Out>
+inline std::pair<std::size_t, std::size_t> fast_nearest_span(const float* in, Out* out, std::size_t n) {
+  constexpr std::size_t alignment = sizeof(Out) * 16;  // one vector's output
+  std::size_t begin = 0;
+  const bool streaming = n * sizeof(Out) >= streaming_bytes;
+  if (streaming) {
+    // Streaming stores need an aligned target: start at the first aligned output element.
+    const auto address = reinterpret_cast<std::uintptr_t>(out);
+    if (address % sizeof(Out) != 0) return {0, 0};
+    begin = std::min(n, ((alignment - address % alignment) % alignment) / sizeof(Out));
+  }
+  const std::size_t end = begin + (n - begin) / 16 * 16;
+  if (streaming) {
+    fast_nearest_run<T, true>(in, out, begin, end);
+    _mm_sfence();  // streaming stores are weakly ordered: make them visible before returning
+  } else {
+    fast_nearest_run<T, false>(in, out, begin, end);
+  }
+  return {begin, end};
+}
+#else
+#define LOWP_HAS_FAST_NEAREST 0
+#endif
+
 template <class T, class Source>
 void round_span(std::span<const Source> in, std::span<Source> out, sr_stream* stream) {
   using F = typename T::format;
@@ -194,6 +338,14 @@ void round_span(std::span<const Source> in, std::span<Source> out, sr_stream* st
     }
   } else {
     Source* target = out.data();
+#if LOWP_HAS_FAST_NEAREST
+    if constexpr (std::is_same_v<Source, float> && has_fast_nearest_path<T>) {
+      const auto [begin, end] = fast_nearest_span<T>(in.data(), target, in.size());
+      for (std::size_t i = 0; i < begin; ++i) target[i] = static_cast<float>(T(in[i]));
+      for (std::size_t i = end; i < in.size(); ++i) target[i] = static_cast<float>(T(in[i]));
+      return;
+    }
+#endif
     encode_span<T>(in.data(), in.size(), stream, [target](std::size_t i, auto codes) {
       const auto values = core::decode_format<F, Source>(codes);
       if constexpr (std::is_arithmetic_v<decltype(values)>) {
@@ -223,6 +375,14 @@ void convert_span(std::span<const Source> in, std::span<T> out, sr_stream* strea
     // T is trivially copyable and holds exactly its code, so codes are written straight into it.
     static_assert(sizeof(T) == sizeof(Code));
     Code* target = reinterpret_cast<Code*>(out.data());
+#if LOWP_HAS_FAST_NEAREST
+    if constexpr (std::is_same_v<Source, float> && has_fast_nearest_path<T>) {
+      const auto [begin, end] = fast_nearest_span<T>(in.data(), target, in.size());
+      for (std::size_t i = 0; i < begin; ++i) out[i] = T(in[i]);
+      for (std::size_t i = end; i < in.size(); ++i) out[i] = T(in[i]);
+      return;
+    }
+#endif
     encode_span<T>(in.data(), in.size(), stream, [target](std::size_t i, auto codes) {
       if constexpr (std::is_arithmetic_v<decltype(codes)>) {
         target[i] = static_cast<Code>(codes);

@@ -93,18 +93,13 @@ LOWP_HOST_DEVICE constexpr L encode_lanes(L negative, L scale, L sig, L sticky) 
   return ((magnitude ^ (L{} - negative)) + negative) & std::uint64_t{F::code_mask};
 }
 
-// ±a + ±b for (negative, scale, sig) with bit 62 of each sig set and bit 0 clear, |x| = sig * 2^(scale -
-// bias - 62). The smaller operand's bits shifted out are folded into its lowest bit ("jamming"): with 30+
-// spare bits below any N <= 32 posit's precision and no loss at all for shifts of 0 or 1 (where
-// cancellation can happen), the rounding sees the exact sum.
+// ±big + ±small for (negative, scale, sig) with |big| >= |small|, bit 62 of each sig set and bit 0 clear,
+// |x| = sig * 2^(scale - bias - 62). The smaller operand's bits shifted out are folded into its lowest bit
+// ("jamming"): with 30+ spare bits below any N <= 32 posit's precision and no loss at all for shifts of 0
+// or 1 (where cancellation can happen), the rounding sees the exact sum.
 template <int N, int ES, class L>
-LOWP_HOST_DEVICE constexpr L add_lanes(L a_negative, L a_scale, L a_sig, L b_negative, L b_scale, L b_sig) {
-  using core::blend;
-  const auto swap = (a_scale < b_scale) | ((a_scale == b_scale) & (a_sig < b_sig));
-  const L big_negative = blend(swap, b_negative, a_negative),
-          small_negative = a_negative ^ b_negative ^ big_negative;
-  const L big_scale = blend(swap, b_scale, a_scale), small_scale = blend(swap, a_scale, b_scale);
-  const L big_sig = blend(swap, b_sig, a_sig), small_sig = blend(swap, a_sig, b_sig);
+LOWP_HOST_DEVICE constexpr L add_ordered_lanes(L big_negative, L big_scale, L big_sig, L small_negative,
+                                               L small_scale, L small_sig) {
   // Beyond 63 the small operand is all below the big one's lowest bit: sticky only, as at 63.
   const L distance = core::lane_min(big_scale - small_scale, core::splat<L>(63));
   const L aligned = (small_sig >> distance) | core::bit_of<L>(((small_sig << (63u - distance)) << 1) != 0);
@@ -112,7 +107,17 @@ LOWP_HOST_DEVICE constexpr L add_lanes(L a_negative, L a_scale, L a_sig, L b_neg
   const L sum = big_sig + ((aligned ^ (L{} - opposite)) + opposite);
   const L lead = core::countl_zero_lanes(sum);  // 63 for a zero sum, whose lane is replaced below
   const L code = encode_lanes<N, ES>(big_negative, big_scale + 1u - lead, sum << lead, L{});
-  return blend(sum == 0, L{}, code);
+  return core::blend(sum == 0, L{}, code);
+}
+
+// The same for operands in either order.
+template <int N, int ES, class L>
+LOWP_HOST_DEVICE constexpr L add_lanes(L a_negative, L a_scale, L a_sig, L b_negative, L b_scale, L b_sig) {
+  using core::blend;
+  const auto swap = (a_scale < b_scale) | ((a_scale == b_scale) & (a_sig < b_sig));
+  return add_ordered_lanes<N, ES>(blend(swap, b_negative, a_negative), blend(swap, b_scale, a_scale),
+                                  blend(swap, b_sig, a_sig), blend(swap, a_negative, b_negative),
+                                  blend(swap, a_scale, b_scale), blend(swap, a_sig, b_sig));
 }
 
 // Lanes where the code is 0 or NaR: the codes whose low N-1 bits are all zero.
@@ -121,13 +126,22 @@ LOWP_HOST_DEVICE constexpr auto special_lanes(L code) {
   return (code & std::uint64_t{posit_format<N, ES>::maxpos_code}) == 0;
 }
 
+// |code| as a code: posits are ordered as their codes are, so this orders magnitudes.
+template <int N, int ES, class L>
+LOWP_HOST_DEVICE constexpr L magnitude_code(L code) {
+  const L sign = (code >> (N - 1)) & 1u;
+  return ((code ^ (L{} - sign)) + sign) & std::uint64_t{posit_format<N, ES>::code_mask};
+}
+
 template <int N, int ES, class L>
 LOWP_HOST_DEVICE constexpr L add_codes(L a, L b) {
   using core::blend;
   constexpr std::uint64_t nar = posit_format<N, ES>::nar_code;
-  const auto x = decode_lanes<N, ES>(a);
-  const auto y = decode_lanes<N, ES>(b);
-  const L sum = add_lanes<N, ES>(x.negative, x.scale, x.sig << 31, y.negative, y.scale, y.sig << 31);
+  // Order the operands by magnitude on their codes, before decoding: two selects instead of six after.
+  const auto swap = magnitude_code<N, ES>(a) < magnitude_code<N, ES>(b);
+  const auto x = decode_lanes<N, ES>(blend(swap, b, a));
+  const auto y = decode_lanes<N, ES>(blend(swap, a, b));
+  const L sum = add_ordered_lanes<N, ES>(x.negative, x.scale, x.sig << 31, y.negative, y.scale, y.sig << 31);
   // 0 + b = b, a + 0 = a, NaR + anything = NaR.
   const L special = blend(special_lanes<N, ES>(a), b, a);
   return blend(special_lanes<N, ES>(a) | special_lanes<N, ES>(b),
