@@ -1,6 +1,7 @@
-// Every contract header in one .cu file, and every scalar type's operators, conversions and math called
-// from a __global__ function: this file compiling under nvcc is the test. Where a GPU is present the
-// kernel also runs, and its checksums must equal the same functions run on the host, bit for bit.
+// Every contract header in one .cu file, and every scalar type's operators, conversions and math, and
+// lowp::mma::dot, called from a __global__ function: this file compiling under nvcc is the test. Where a GPU
+// is present the kernel also runs, and its checksums must equal the same functions run on the host, bit for
+// bit.
 #include <cstdint>
 #include <vector>
 
@@ -13,6 +14,7 @@
 #include <lowp/fmt.hpp>
 #include <lowp/int/intn.hpp>
 #include <lowp/lowp.hpp>
+#include <lowp/mma.hpp>
 #include <lowp/posit/posit.hpp>
 #include <lowp/testing.hpp>
 
@@ -113,8 +115,24 @@ LOWP_HOST_DEVICE std::uint32_t exercise_posit(float x, float y) {
   return h;
 }
 
+// lowp::mma::dot (the pointer form, the one device code can call) for a unit of each algorithm family.
+template <class U>
+LOWP_HOST_DEVICE std::uint32_t exercise_dot(float x, float y) {
+  using A = typename U::a_type;
+  using B = typename U::b_type;
+  using D = typename U::d_type;
+  A a[40];
+  B b[40];
+  for (int k = 0; k < 40; ++k) {
+    a[k] = A(x * static_cast<float>(k % 7 - 3));
+    b[k] = B(y / static_cast<float>(k % 5 + 1));
+  }
+  const D d = lowp::mma::dot<U>(a, b, 40, D(0.5f));
+  return lowp::core::bit_cast<std::uint32_t>(static_cast<float>(d));
+}
+
 // Every named minifloat, every rounding policy (on bfloat16 and e4m3fn), both overflow policies; intn; posits
-// and their quire.
+// and their quire; lowp::mma::dot.
 LOWP_HOST_DEVICE std::uint32_t exercise_all(float x, float y) {
   using namespace lowp;
   std::uint32_t h = 0;
@@ -148,6 +166,14 @@ LOWP_HOST_DEVICE std::uint32_t exercise_all(float x, float y) {
   h ^= exercise_posit<posit16>(x, y) * 107;
   h ^= exercise_posit<posit32>(x, y) * 109;
   h ^= exercise_posit<posit<10, 1>>(x, y) * 113;
+  namespace mma = lowp::mma;
+  h ^= exercise_dot<mma::unit<mma::ampere, float16, float16, float>>(x, y) * 127;
+  h ^= exercise_dot<mma::unit<mma::hopper, bfloat16, bfloat16, float>>(x, y) * 131;
+  h ^= exercise_dot<mma::unit<mma::ada, float8_e4m3fn, float8_e5m2, float16>>(x, y) * 137;
+  h ^= exercise_dot<mma::unit<mma::hopper, tfloat32, tfloat32, float>>(x, y) * 139;
+  h ^= exercise_dot<mma::unit<mma::blackwell, float6_e2m3fn, float4_e2m1fn, float>>(x, y) * 149;
+  h ^= exercise_dot<mma::unit<mma::cdna3, float8_e4m3fnuz, float8_e5m2fnuz, float>>(x, y) * 151;
+  h ^= exercise_dot<mma::unit<mma::cdna1, bfloat16, bfloat16, float>>(x, y) * 157;
   return h;
 }
 
