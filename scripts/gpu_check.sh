@@ -36,7 +36,8 @@ dir=$(realpath -m "${1:-$LOWP_ROOT/build-gpu}")
 report=$dir/gpu_check_report.md
 lowp_configure "$dir" -DCMAKE_BUILD_TYPE=Release "-DCMAKE_CUDA_COMPILER=$nvcc" -DCMAKE_CUDA_ARCHITECTURES=native \
   -DLOWP_BUILD_BENCHMARKS=OFF -DLOWP_BUILD_EXAMPLES=OFF
-targets=(device_compile_test conversion_device_test posit_device_test gpu_check_cuda_conversions gpu_check_tensor_cores)
+targets=(device_compile_test conversion_device_test posit_device_test mma_device_test gpu_check_cuda_conversions
+  gpu_check_tensor_cores)
 lowp_build "$dir" --target "${targets[@]}"
 
 status=0
