@@ -6,14 +6,19 @@
 #       with and without saturation, the fp6/fp4 conversions of cuda_fp6.h/cuda_fp4.h) over all 2^32 floats;
 #   (c) the tensor cores (mma.sync f16, bf16, tf32, and e4m3/e5m2 from sm_89) on random tiles and on every
 #       vector of MMA.md §11 against lowp::mma on the host, a mismatch count per instruction and type.
-#   scripts/gpu_check.sh [build dir]      default: build-gpu/ (Release, CMAKE_CUDA_ARCHITECTURES=native)
+#   scripts/gpu_check.sh [--quick] [build dir]   default: build-gpu/ (Release, CMAKE_CUDA_ARCHITECTURES=native)
+#   --quick: the device tests' all-2^32 sweeps take every 16th chunk (LOWP_TEST_QUICK=1; about a minute
+#   instead of about ten); parts (b) and (c) are always complete.
 # Stops at once, before building anything, where no GPU is present. Exit status: 0 all agreed, 1 a part
 # found a mismatch or failed, 2 no GPU / no CUDA compiler.
 set -euo pipefail
 # shellcheck source=scripts/common.sh
 source "$(dirname "$0")/common.sh"
 
-case ${1:-} in -h | --help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+case ${1:-} in
+  -h | --help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  --quick) export LOWP_TEST_QUICK=1; shift ;;
+esac
 
 # --- A GPU? (before anything is built) ---------------------------------------------------------------------
 if ! command -v nvidia-smi >/dev/null 2>&1; then
@@ -50,6 +55,11 @@ status=0
   echo "- CUDA compiler: $("$nvcc" --version | tail -1)"
   echo "- CUDA runtime/driver as nvidia-smi reports: $(nvidia-smi | grep -o 'CUDA Version: [0-9.]*' | head -1)"
   echo "- Host: $(uname -srm), $(nproc) CPUs"
+  if [[ -n ${LOWP_TEST_QUICK:-} ]]; then
+    echo "- Device-test sweeps: every 16th chunk (--quick)"
+  else
+    echo "- Device-test sweeps: all 2^32 inputs / pairs"
+  fi
 } >"$report"
 
 step "(a) device tests: ctest -L cuda"
