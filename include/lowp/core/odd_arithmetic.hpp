@@ -6,11 +6,11 @@
 #pragma once
 
 #include <bit>
-#include <cmath>
 #include <cstdint>
 
 #include "bit.hpp"
 #include "config.hpp"
+#include "libm.hpp"
 
 namespace lowp::core {
 
@@ -37,7 +37,7 @@ LOWP_HOST_DEVICE inline double add_odd(double a, double b) noexcept {
   const double bv = s - a;
   const double av = s - bv;
   const double error = (a - av) + (b - bv);
-  if (!std::isfinite(s)) return s;
+  if (!core::libm::isfinite(s)) return s;
   return make_odd(s, error != 0.0, error > 0.0);
 }
 
@@ -49,21 +49,21 @@ LOWP_HOST_DEVICE inline double multiply_exact(double a, double b) noexcept {
 // a / b, odd: the remainder a - q*b is exact with one fma.
 LOWP_HOST_DEVICE inline double divide_odd(double a, double b) noexcept {
   const double q = a / b;
-  if (!std::isfinite(q) || q == 0.0) {
-    if (q == 0.0 && a != 0.0 && std::isfinite(b))
-      return make_odd(q, true, std::signbit(a) == std::signbit(b));
+  if (!core::libm::isfinite(q) || q == 0.0) {
+    if (q == 0.0 && a != 0.0 && core::libm::isfinite(b))
+      return make_odd(q, true, core::libm::signbit(a) == core::libm::signbit(b));
     return q;
   }
-  const double remainder = std::fma(-q, b, a);
+  const double remainder = core::libm::fma(-q, b, a);
   // x = a/b = q + remainder/b.
   return make_odd(q, remainder != 0.0, (remainder > 0.0) == (b > 0.0));
 }
 
 // sqrt(a), odd.
 LOWP_HOST_DEVICE inline double sqrt_odd(double a) noexcept {
-  const double r = std::sqrt(a);
-  if (!std::isfinite(r) || r == 0.0) return r;
-  const double remainder = std::fma(-r, r, a);
+  const double r = core::libm::sqrt(a);
+  if (!core::libm::isfinite(r) || r == 0.0) return r;
+  const double remainder = core::libm::fma(-r, r, a);
   return make_odd(r, remainder != 0.0, remainder > 0.0);
 }
 

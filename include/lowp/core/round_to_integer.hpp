@@ -2,11 +2,11 @@
 // narrow integers (intn) and integer block elements (MXINT8, INT groups).
 #pragma once
 
-#include <cmath>
 #include <cstdint>
 #include <type_traits>
 
 #include "config.hpp"
+#include "libm.hpp"
 #include "rounding.hpp"
 
 namespace lowp::core {
@@ -22,14 +22,14 @@ LOWP_HOST_DEVICE inline double round_to_integer(double y, [[maybe_unused]] Word 
   static_assert(std::is_same_v<Word, std::uint32_t> || std::is_same_v<Word, std::uint64_t>,
                 "the random word must be 32 or 64 bits");
   constexpr int W = sizeof(Word) * 8;
-  const bool negative = std::signbit(y);
-  const double magnitude = std::fabs(y);
-  const double low = std::floor(magnitude);
+  const bool negative = core::libm::signbit(y);
+  const double magnitude = core::libm::fabs(y);
+  const double low = core::libm::floor(magnitude);
   const double fraction = magnitude - low;  // exact: Sterbenz for |y| >= 1, and floor is 0 below
   bool up = false;
   if (fraction != 0.0) {
     if constexpr (std::is_same_v<Rounding, rounding::nearest_even>) {
-      up = fraction > 0.5 || (fraction == 0.5 && std::fmod(low, 2.0) != 0.0);
+      up = fraction > 0.5 || (fraction == 0.5 && core::libm::fmod(low, 2.0) != 0.0);
     } else if constexpr (std::is_same_v<Rounding, rounding::nearest_away>) {
       up = fraction >= 0.5;
     } else if constexpr (std::is_same_v<Rounding, rounding::toward_zero>) {
@@ -39,17 +39,17 @@ LOWP_HOST_DEVICE inline double round_to_integer(double y, [[maybe_unused]] Word 
     } else if constexpr (std::is_same_v<Rounding, rounding::downward>) {
       up = negative;
     } else if constexpr (std::is_same_v<Rounding, rounding::to_odd>) {
-      up = std::fmod(low, 2.0) == 0.0;
+      up = core::libm::fmod(low, 2.0) == 0.0;
     } else if constexpr (std::is_same_v<Rounding, rounding::stochastic_equal>) {
       up = (random >> (W - 1)) != 0;
     } else {
       constexpr int B = rounding::random_bits_v<Rounding>;
       if constexpr (B == 0) {
         constexpr int P = W < 52 ? W : 52;
-        const auto threshold = static_cast<std::uint64_t>(std::ldexp(fraction, P));  // floor(f * 2^P)
+        const auto threshold = static_cast<std::uint64_t>(core::libm::ldexp(fraction, P));  // floor(f * 2^P)
         up = static_cast<std::uint64_t>(random >> (W - P)) < threshold;
       } else {
-        const auto kept = static_cast<std::uint64_t>(std::ldexp(fraction, B));  // floor(f * 2^B)
+        const auto kept = static_cast<std::uint64_t>(core::libm::ldexp(fraction, B));  // floor(f * 2^B)
         up = kept + static_cast<std::uint64_t>(random >> (W - B)) >= (std::uint64_t{1} << B);
       }
     }

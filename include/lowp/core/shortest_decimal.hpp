@@ -3,20 +3,21 @@
 #pragma once
 
 #include <charconv>
-#include <cmath>
 #include <string>
 #include <system_error>
+
+#include "libm.hpp"
 
 namespace lowp::core {
 
 template <class RoundsBack>
 std::string shortest_decimal(double value, RoundsBack rounds_back) {
-  if (std::isnan(value)) return std::signbit(value) ? "-nan" : "nan";
-  if (std::isinf(value)) return value < 0 ? "-inf" : "inf";
-  if (value == 0.0) return std::signbit(value) ? "-0" : "0";
+  if (core::libm::isnan(value)) return core::libm::signbit(value) ? "-nan" : "nan";
+  if (core::libm::isinf(value)) return value < 0 ? "-inf" : "inf";
+  if (value == 0.0) return core::libm::signbit(value) ? "-0" : "0";
   char buffer[64];
   // Whole numbers print in full: "448" reads better than the equally short-round-tripping "450".
-  if (std::fabs(value) < 1e9 && value == std::trunc(value)) {
+  if (core::libm::fabs(value) < 1e9 && value == core::libm::trunc(value)) {
     const auto end = std::to_chars(buffer, buffer + sizeof buffer, static_cast<long long>(value)).ptr;
     return std::string(buffer, end);
   }
@@ -52,7 +53,8 @@ std::string shortest_decimal(double value, RoundsBack rounds_back) {
       end = std::to_chars(end, candidate_text + sizeof candidate_text, exponent).ptr;
       double candidate = 0.0;
       std::from_chars(candidate_text, end, candidate);
-      if (rounds_back(candidate) && (!found || std::fabs(candidate - value) < std::fabs(best - value))) {
+      if (rounds_back(candidate) &&
+          (!found || core::libm::fabs(candidate - value) < core::libm::fabs(best - value))) {
         best = candidate;
         found = true;
       }

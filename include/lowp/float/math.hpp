@@ -6,17 +6,16 @@
 // result can differ from the host's in those same rare cases.
 #pragma once
 
-#include <cmath>
-
 #include "../core/config.hpp"
+#include "../core/libm.hpp"
 #include "minifloat_scalar.hpp"
 
 namespace lowp {
 
-#define LOWP_MINIFLOAT_UNARY(name)                                            \
-  template <class F, class R, class O>                                        \
-  LOWP_HOST_DEVICE minifloat<F, R, O> name(minifloat<F, R, O> x) noexcept {   \
-    return minifloat<F, R, O>::round_from(std::name(static_cast<double>(x))); \
+#define LOWP_MINIFLOAT_UNARY(name)                                                   \
+  template <class F, class R, class O>                                               \
+  LOWP_HOST_DEVICE minifloat<F, R, O> name(minifloat<F, R, O> x) noexcept {          \
+    return minifloat<F, R, O>::round_from(core::libm::name(static_cast<double>(x))); \
   }
 LOWP_MINIFLOAT_UNARY(exp)
 LOWP_MINIFLOAT_UNARY(expm1)
@@ -44,15 +43,15 @@ LOWP_MINIFLOAT_UNARY(rint)
 
 template <class F, class R, class O>
 LOWP_HOST_DEVICE minifloat<F, R, O> pow(minifloat<F, R, O> x, minifloat<F, R, O> y) noexcept {
-  return minifloat<F, R, O>::round_from(std::pow(static_cast<double>(x), static_cast<double>(y)));
+  return minifloat<F, R, O>::round_from(core::libm::pow(static_cast<double>(x), static_cast<double>(y)));
 }
 template <class F, class R, class O>
 LOWP_HOST_DEVICE minifloat<F, R, O> atan2(minifloat<F, R, O> y, minifloat<F, R, O> x) noexcept {
-  return minifloat<F, R, O>::round_from(std::atan2(static_cast<double>(y), static_cast<double>(x)));
+  return minifloat<F, R, O>::round_from(core::libm::atan2(static_cast<double>(y), static_cast<double>(x)));
 }
 template <class F, class R, class O>
 LOWP_HOST_DEVICE minifloat<F, R, O> hypot(minifloat<F, R, O> x, minifloat<F, R, O> y) noexcept {
-  return minifloat<F, R, O>::round_from(std::hypot(static_cast<double>(x), static_cast<double>(y)));
+  return minifloat<F, R, O>::round_from(core::libm::hypot(static_cast<double>(x), static_cast<double>(y)));
 }
 // IEEE minNum/maxNum: a NaN operand is ignored.
 template <class F, class R, class O>

@@ -3,17 +3,16 @@
 #pragma once
 
 #include <bit>
-#include <cmath>
 #include <concepts>
 #include <cstdint>
-#include <functional>
 #include <iosfwd>
 #include <limits>
-#include <string>
+#include <string>  // to_string; also declares std::hash, specialised below
 #include <type_traits>
 
 #include "../core/bit.hpp"
 #include "../core/config.hpp"
+#include "../core/libm.hpp"
 #include "../core/odd_arithmetic.hpp"
 #include "../core/random.hpp"
 #include "../core/round_to_format.hpp"
@@ -242,7 +241,7 @@ class minifloat {
   }
   LOWP_HOST_DEVICE friend minifloat sqrt(minifloat x) noexcept {
     if constexpr (rounding::is_nearest_v<Rounding>) {
-      return round_from(std::sqrt(wide(x)));
+      return round_from(core::libm::sqrt(wide(x)));
     } else {
       return round_from(core::sqrt_odd(wide(x)));
     }
@@ -272,7 +271,8 @@ class minifloat {
   // (+0) + (+0) stays +0 and (-0) + (-0) stays -0. Binary64 round-to-nearest already gives the former.
   LOWP_HOST_DEVICE static constexpr double signed_zero_sum(double a, double b, double sum) noexcept {
     if constexpr (std::is_same_v<Rounding, rounding::downward>) {
-      if (sum == 0.0 && !(a == 0.0 && b == 0.0 && !std::signbit(a) && !std::signbit(b))) return -0.0;
+      if (sum == 0.0 && !(a == 0.0 && b == 0.0 && !core::libm::signbit(a) && !core::libm::signbit(b)))
+        return -0.0;
     }
     return sum;
   }
@@ -330,7 +330,7 @@ struct std::hash<lowp::minifloat<F, R, O>> {
   std::size_t operator()(lowp::minifloat<F, R, O> x) const noexcept {
     // +0 and -0 compare equal, so they must hash alike.
     const auto bits = static_cast<float>(x) == 0.0f ? 0 : x.bits();
-    return std::hash<typename F::storage_type>{}(bits);
+    return static_cast<std::size_t>(bits);  // the identity, as the standard library hashes integers
   }
 };
 

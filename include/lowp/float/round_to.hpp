@@ -2,7 +2,6 @@
 // over native SIMD lanes; the random word of element i is a pure function of (stream, i).
 #pragma once
 
-#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstddef>
@@ -305,7 +304,9 @@ inline std::pair<std::size_t, std::size_t> fast_nearest_span(const float* in, Ou
     // Streaming stores need an aligned target: start at the first aligned output element.
     const auto address = reinterpret_cast<std::uintptr_t>(out);
     if (address % sizeof(Out) != 0) return {0, 0};
-    begin = std::min(n, ((alignment - address % alignment) % alignment) / sizeof(Out));
+    const std::size_t to_aligned = ((alignment - address % alignment) % alignment) / sizeof(Out);
+    // Not std::min: <algorithm> would be minifloat.hpp's heaviest include.
+    begin = to_aligned < n ? to_aligned : n;
   }
   const std::size_t end = begin + (n - begin) / 16 * 16;
   if (streaming) {

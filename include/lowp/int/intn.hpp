@@ -3,18 +3,16 @@
 // / rounds the exact quotient with the policy (toward_zero is C++'s `/`) and throws on division by zero.
 #pragma once
 
-#include <cmath>
 #include <concepts>
 #include <cstdint>
-#include <functional>
+#include <iosfwd>
 #include <limits>
-#include <ostream>
-#include <stdexcept>
-#include <string>
+#include <string>  // to_string; also declares std::hash, specialised below
 #include <type_traits>
 
 #include "../core/config.hpp"
 #include "../core/domain_error.hpp"
+#include "../core/libm.hpp"
 #include "../core/random.hpp"
 #include "../core/round_to_integer.hpp"
 #include "../core/rounding.hpp"
@@ -109,7 +107,7 @@ class intn {
 
   // Rounds an exact value (double) to an integer with the policy; saturates; NaN gives 0.
   LOWP_HOST_DEVICE static std::int64_t round_value(double x) noexcept {
-    if (std::isnan(x)) return 0;
+    if (core::libm::isnan(x)) return 0;
     if (x >= static_cast<double>(max_value)) return max_value;
     if (x <= static_cast<double>(min_value)) return min_value;
     return clamp(static_cast<std::int64_t>(core::round_to_integer<Rounding>(x, random_word())));
@@ -171,8 +169,9 @@ template <int B, bool S, class R>
 inline std::string to_string(intn<B, S, R> x) {
   return std::to_string(x.value());
 }
-template <int B, bool S, class R>
-inline std::ostream& operator<<(std::ostream& out, intn<B, S, R> x) {
+// A template on the stream so this header needs only <iosfwd>.
+template <class Char, class Traits, int B, bool S, class R>
+std::basic_ostream<Char, Traits>& operator<<(std::basic_ostream<Char, Traits>& out, intn<B, S, R> x) {
   return out << x.value();
 }
 template <int B, bool S, class R>
@@ -191,7 +190,7 @@ using uint8 = intn<8, false>;
 template <int B, bool S, class R>
 struct std::hash<lowp::intn<B, S, R>> {
   std::size_t operator()(lowp::intn<B, S, R> x) const noexcept {
-    return std::hash<std::uint32_t>{}(x.bits());
+    return static_cast<std::size_t>(x.bits());  // the identity, as the standard library hashes integers
   }
 };
 

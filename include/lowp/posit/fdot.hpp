@@ -2,12 +2,11 @@
 #pragma once
 
 #include <cstddef>
-#include <iterator>
-#include <ranges>
-#include <span>
+#include <span>  // also std::data and std::size
 #include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <utility>
 
 #include "quire.hpp"
 
@@ -27,14 +26,20 @@ requires is_posit_v<P> P fdot(std::span<const P> a, std::span<const P> b) {
 }
 
 // The same for any two contiguous ranges of one posit type (std::vector, std::array, spans of non-const).
+namespace detail {
+// The element type of a contiguous container (std::vector, std::array, std::span): what std::data points to.
+// std::data rather than <ranges>, whose include would double this header's compile time.
+template <class C>
+using contiguous_element_t = std::remove_cvref_t<decltype(*std::data(std::declval<const C&>()))>;
+}  // namespace detail
+
 template <class A, class B>
-requires std::ranges::contiguous_range<const A&> && std::ranges::contiguous_range<const B&> &&
-    is_posit_v<std::ranges::range_value_t<const A&>> &&
-    std::is_same_v<std::ranges::range_value_t<const A&>, std::ranges::range_value_t<const B&>>
+requires is_posit_v<detail::contiguous_element_t<A>> &&
+    std::is_same_v<detail::contiguous_element_t<A>, detail::contiguous_element_t<B>>
 auto fdot(const A& a, const B& b) {
-  using P = std::ranges::range_value_t<const A&>;
-  return fdot<P>(std::span<const P>(std::ranges::data(a), std::ranges::size(a)),
-                 std::span<const P>(std::ranges::data(b), std::ranges::size(b)));
+  using P = detail::contiguous_element_t<A>;
+  return fdot<P>(std::span<const P>(std::data(a), std::size(a)),
+                 std::span<const P>(std::data(b), std::size(b)));
 }
 
 }  // namespace lowp

@@ -5,17 +5,16 @@
 // (a NaN from binary64 becomes NaR).
 #pragma once
 
-#include <cmath>
-
 #include "../core/config.hpp"
+#include "../core/libm.hpp"
 #include "posit_scalar.hpp"
 
 namespace lowp {
 
-#define LOWP_POSIT_UNARY(name)                                          \
-  template <int N, int ES>                                              \
-  LOWP_HOST_DEVICE posit<N, ES> name(posit<N, ES> x) noexcept {         \
-    return posit<N, ES>::round_from(std::name(static_cast<double>(x))); \
+#define LOWP_POSIT_UNARY(name)                                                 \
+  template <int N, int ES>                                                     \
+  LOWP_HOST_DEVICE posit<N, ES> name(posit<N, ES> x) noexcept {                \
+    return posit<N, ES>::round_from(core::libm::name(static_cast<double>(x))); \
   }
 LOWP_POSIT_UNARY(exp)
 LOWP_POSIT_UNARY(expm1)
@@ -43,15 +42,15 @@ LOWP_POSIT_UNARY(rint)
 
 template <int N, int ES>
 LOWP_HOST_DEVICE posit<N, ES> pow(posit<N, ES> x, posit<N, ES> y) noexcept {
-  return posit<N, ES>::round_from(std::pow(static_cast<double>(x), static_cast<double>(y)));
+  return posit<N, ES>::round_from(core::libm::pow(static_cast<double>(x), static_cast<double>(y)));
 }
 template <int N, int ES>
 LOWP_HOST_DEVICE posit<N, ES> atan2(posit<N, ES> y, posit<N, ES> x) noexcept {
-  return posit<N, ES>::round_from(std::atan2(static_cast<double>(y), static_cast<double>(x)));
+  return posit<N, ES>::round_from(core::libm::atan2(static_cast<double>(y), static_cast<double>(x)));
 }
 template <int N, int ES>
 LOWP_HOST_DEVICE posit<N, ES> hypot(posit<N, ES> x, posit<N, ES> y) noexcept {
-  return posit<N, ES>::round_from(std::hypot(static_cast<double>(x), static_cast<double>(y)));
+  return posit<N, ES>::round_from(core::libm::hypot(static_cast<double>(x), static_cast<double>(y)));
 }
 // A NaR operand is ignored, as IEEE minNum/maxNum ignore a NaN.
 template <int N, int ES>

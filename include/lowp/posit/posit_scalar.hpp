@@ -6,18 +6,17 @@
 
 #include <array>
 #include <bit>
-#include <cmath>
 #include <compare>
 #include <concepts>
 #include <cstdint>
-#include <functional>
 #include <iosfwd>
 #include <limits>
-#include <string>
+#include <string>  // to_string; also declares std::hash, specialised below
 #include <type_traits>
 
 #include "../core/bit.hpp"
 #include "../core/config.hpp"
+#include "../core/libm.hpp"
 #include "../core/shortest_decimal.hpp"
 #include "posit_format.hpp"
 #include "posit_lanes.hpp"
@@ -97,7 +96,7 @@ class posit {
       constexpr I lowest = std::is_signed_v<I> ? static_cast<I>(I(1) << (sizeof(I) * 8 - 1)) : I(0);
       constexpr I highest = static_cast<I>(~lowest);
       if (bits_ == format::nar_code) return lowest;
-      const double value = std::trunc(static_cast<double>(*this));
+      const double value = core::libm::trunc(static_cast<double>(*this));
       if (value <= static_cast<double>(lowest)) return lowest;
       if (value >= static_cast<double>(highest)) return highest;
       return static_cast<I>(value);
@@ -241,7 +240,7 @@ class posit {
 
   // floor(sqrt(v)) for v < 2^64: binary64's square root is within one of it; fix up exactly.
   LOWP_HOST_DEVICE static std::uint64_t isqrt(std::uint64_t v) noexcept {
-    std::uint64_t r = static_cast<std::uint64_t>(std::sqrt(static_cast<double>(v)));
+    std::uint64_t r = static_cast<std::uint64_t>(core::libm::sqrt(static_cast<double>(v)));
     if (r > 0xffffffffu) r = 0xffffffffu;
     while (r * r > v) --r;
     while (r < 0xffffffffu && (r + 1) * (r + 1) <= v) ++r;
@@ -293,7 +292,7 @@ std::string to_string(posit<N, ES> x) {
   if (isnar(x)) return "NaR";
   return core::shortest_decimal(static_cast<double>(x), [x](double candidate) {
     return posit<N, ES>(candidate) == x &&
-           std::fabs(candidate) <= static_cast<double>(posit<N, ES>::maxpos());
+           core::libm::fabs(candidate) <= static_cast<double>(posit<N, ES>::maxpos());
   });
 }
 
@@ -309,7 +308,7 @@ template <int N, int ES>
 struct std::hash<lowp::posit<N, ES>> {
   // One zero and one NaR: equal values have equal codes.
   std::size_t operator()(lowp::posit<N, ES> x) const noexcept {
-    return std::hash<typename lowp::posit<N, ES>::storage_type>{}(x.bits());
+    return static_cast<std::size_t>(x.bits());  // the identity, as the standard library hashes integers
   }
 };
 
