@@ -563,6 +563,7 @@ inline std::uint32_t nv_fp4_dot(scale_format sf, int block, std::span<const std:
       i128 G4 = 0;
       for (std::size_t i = g0; i < g0 + 16 && i < K; ++i) {
         const term p = product(decode(format::e2m1, a[i]), decode(format::e2m1, b[i]));
+        if (p.mag == 0) continue;  // a zero (exponent -126 by convention) adds nothing to the exact sum
         const i128 m = i128(p.mag) << (p.lsb + 2);
         G4 += p.negative ? -m : m;
       }
