@@ -34,7 +34,7 @@ Eigen::MatrixXf gaussian(Eigen::Index r, Eigen::Index c, unsigned seed) {
 
 // Reads and writes more than the last-level cache holds, so that neither product starts warm.
 void flush_caches() {
-  static std::vector<std::uint64_t> buffer(std::size_t(96) << 17);  // 96 MiB
+  static std::vector<std::uint64_t> buffer(std::size_t(192) << 17);  // 192 MiB
   std::uint64_t sum = 0;
   for (std::size_t i = 0; i < buffer.size(); i += 8) {
     sum += buffer[i];

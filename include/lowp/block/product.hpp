@@ -23,6 +23,7 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -284,18 +285,51 @@ requires(quantized_matrix<F>::storage_bits == 4) struct register_decoder<F> {
   }
 };
 
-// 8-bit minifloat codes (MXFP8): the library's lane decoder, which dequantize() uses too.
+// 8-bit minifloat codes (MXFP8). A code's magnitude bits shifted into a float's exponent and fraction fields
+// give the value times 2^(127 - bias) exactly (field 0 lands on float subnormals, which scale the same way),
+// so one multiply rescales it; the sign bit is copied across. Codes whose value is not finite (NaN, Inf) are
+// rare and come from the element table, the definition.
 template <class F>
 requires(quantized_matrix<F>::storage_bits == 8 &&
          !element_traits<typename F::element_type>::is_integer) struct register_decoder<F> {
+  using traits = element_traits<typename F::element_type>;
+  using format = typename traits::format;
+  static_assert(format::has_subnormals && format::bits == 8 && format::is_signed);
   static constexpr bool supported = true;
   static constexpr bool permuted = false;
   static constexpr int bytes_per_vector = 16;
+  static constexpr int fraction_shift = 23 - format::mantissa_bits;
+  // The smallest magnitude code whose value is NaN or infinite (128 if none).
+  static constexpr int first_special = [] {
+    for (int c = 0; c < 128; ++c) {
+      const float v = traits::values[c];
+      if (!(v == v) || v == std::numeric_limits<float>::infinity()) return c;
+    }
+    return 128;
+  }();
+  static constexpr float rescale = [] {  // 2^(127 - bias)
+    float r = 1.0f;
+    for (int i = 0; i < 126 + format::emin; ++i) r *= 2.0f;
+    return r;
+  }();
   __m512 elements(const std::uint8_t* bytes) const {
-    const __m512i codes =
+    const __m512i code =
         _mm512_maskz_cvtepu8_epi32(0xffff, _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes)));
-    using format = typename element_traits<typename F::element_type>::format;
-    return (__m512)core::decode_format<format, float>((core::u32_lanes)codes);
+    const __m512i magnitude = _mm512_and_si512(_mm512_maskz_slli_epi32(0xffff, code, fraction_shift),
+                                               _mm512_set1_epi32(0x7f << fraction_shift));
+    const __m512 scaled = _mm512_mul_ps(_mm512_castsi512_ps(magnitude), _mm512_set1_ps(rescale));
+    // Bit 31 from the code's sign (bit 7 shifted up), the rest from the scaled magnitude.
+    __m512 value = _mm512_castsi512_ps(
+        _mm512_ternarylogic_epi32(_mm512_set1_epi32(0x7fffffff), _mm512_castps_si512(scaled),
+                                  _mm512_maskz_slli_epi32(0xffff, code, 24), 0xca));
+    if constexpr (first_special < 128) {
+      const __mmask16 special = _mm512_cmpge_epu32_mask(_mm512_and_si512(code, _mm512_set1_epi32(0x7f)),
+                                                        _mm512_set1_epi32(first_special));
+      if (special != 0) {
+        value = _mm512_mask_i32gather_ps(value, special, code, traits::values.data(), 4);
+      }
+    }
+    return value;
   }
 };
 
