@@ -13,14 +13,22 @@
 #include "bit.hpp"
 #include "config.hpp"
 
-// <immintrin.h> alone costs more than the whole scalar layer (scripts/compile_time.sh), so it comes only where
-// AVX-512 code needs it (here and in the span kernels of float/round_to.hpp); the SSE2 and AVX2 forms of
-// multiply_low_halves call the builtins that the intrinsics wrap, which need no header.
-#if defined(__AVX512F__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-#endif
+// No <immintrin.h>: it alone costs more than the whole scalar layer (scripts/compile_time.sh). The few
+// x86 operations below call the builtins that the intrinsics wrap, which need no header (GCC and Clang
+// name some differently: GCC has only the masked AVX-512 forms).
 
 namespace lowp::core {
+
+#if (defined(__GNUC__) || defined(__clang__)) && !LOWP_DEVICE_PASS
+// The operand types of the x86 builtins (what the intrinsics headers call __v4si ... __v8di).
+namespace x86 {
+typedef int i32x4 __attribute__((vector_size(16)));
+typedef int i32x8 __attribute__((vector_size(32)));
+typedef int i32x16 __attribute__((vector_size(64)));
+typedef long long i64x4 __attribute__((vector_size(32)));
+typedef long long i64x8 __attribute__((vector_size(64)));
+}  // namespace x86
+#endif
 
 // A GPU thread has no SIMD lanes: the device pass of a CUDA compiler takes the scalar stand-ins below.
 #if (defined(__GNUC__) || defined(__clang__)) && !LOWP_DEVICE_PASS
@@ -138,14 +146,17 @@ LOWP_HOST_DEVICE constexpr L bits_of(F value) {
 // GCC 12 masks both operands and multiplies all 64 bits (vpmullq), two extra operations per product.
 inline u64_lanes multiply_low_halves(u64_lanes a, u64_lanes b) {
 #if defined(__AVX512F__) && defined(__AVX512BW__)
-  // The zero-masked form: the plain one starts from _mm512_undefined_epi32(), which GCC 12 warns about.
-  return (u64_lanes)_mm512_maskz_mul_epu32(0xff, (__m512i)a, (__m512i)b);
+#if defined(__clang__)
+  return (u64_lanes)__builtin_ia32_pmuludq512((x86::i32x16)a, (x86::i32x16)b);  // _mm512_mul_epu32
+#else
+  // _mm512_maskz_mul_epu32 with a full mask: the plain form starts from _mm512_undefined_epi32(), which
+  // GCC 12 warns about.
+  return (u64_lanes)__builtin_ia32_pmuludq512_mask((x86::i32x16)a, (x86::i32x16)b, x86::i64x8{}, 0xff);
+#endif
 #elif defined(__AVX2__)
-  typedef int i32x8 __attribute__((vector_size(32)));
-  return (u64_lanes)__builtin_ia32_pmuludq256((i32x8)a, (i32x8)b);  // _mm256_mul_epu32
+  return (u64_lanes)__builtin_ia32_pmuludq256((x86::i32x8)a, (x86::i32x8)b);  // _mm256_mul_epu32
 #elif defined(__SSE2__)
-  typedef int i32x4 __attribute__((vector_size(16)));
-  return (u64_lanes)__builtin_ia32_pmuludq128((i32x4)a, (i32x4)b);  // _mm_mul_epu32
+  return (u64_lanes)__builtin_ia32_pmuludq128((x86::i32x4)a, (x86::i32x4)b);  // _mm_mul_epu32
 #else
   return (a & 0xffffffffu) * (b & 0xffffffffu);
 #endif
@@ -293,9 +304,17 @@ LOWP_HOST_DEVICE constexpr L countl_zero_lanes(L x) {
     return static_cast<L>(core::countl_zero(x));
   } else {
 #if LOWP_HAS_VECTOR_EXTENSIONS && defined(__AVX512CD__) && defined(__AVX512BW__)
-    return (L)_mm512_lzcnt_epi64((__m512i)x);
+#if defined(__clang__)
+    return (L)__builtin_ia32_vplzcntq_512((x86::i64x8)x);  // _mm512_lzcnt_epi64
+#else
+    return (L)__builtin_ia32_vplzcntq_512_mask((x86::i64x8)x, x86::i64x8{}, 0xff);
+#endif
 #elif LOWP_HAS_VECTOR_EXTENSIONS && defined(__AVX512CD__) && defined(__AVX512VL__) && defined(__AVX2__)
-    return (L)_mm256_lzcnt_epi64((__m256i)x);
+#if defined(__clang__)
+    return (L)__builtin_ia32_vplzcntq_256((x86::i64x4)x);  // _mm256_lzcnt_epi64
+#else
+    return (L)__builtin_ia32_vplzcntq_256_mask((x86::i64x4)x, x86::i64x4{}, 0xff);
+#endif
 #else
     // Each 32-bit half is exact in double; its biased exponent is 1023 + floor(log2 half).
     const auto clz32 = [](L half) {

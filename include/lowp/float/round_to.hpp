@@ -13,6 +13,10 @@
 #include <type_traits>
 #include <utility>
 
+#if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__)
+#include <immintrin.h>  // the AVX-512 span kernel (fast_nearest_run)
+#endif
+
 #include "../core/lanes.hpp"
 #include "../core/random.hpp"
 #include "../core/round_to_format.hpp"
