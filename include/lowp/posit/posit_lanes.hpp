@@ -143,9 +143,9 @@ LOWP_HOST_DEVICE constexpr L add_codes(L a, L b) {
   const auto y = decode_lanes<N, ES>(blend(swap, a, b));
   const L sum = add_ordered_lanes<N, ES>(x.negative, x.scale, x.sig << 31, y.negative, y.scale, y.sig << 31);
   // 0 + b = b, a + 0 = a, NaR + anything = NaR.
-  const L special = blend(special_lanes<N, ES>(a), b, a);
-  return blend(special_lanes<N, ES>(a) | special_lanes<N, ES>(b),
-               blend((a == nar) | (b == nar), core::splat<L>(nar), special), sum);
+  const auto a_special = special_lanes<N, ES>(a), b_special = special_lanes<N, ES>(b);
+  const L special = blend(a_special, b, a);
+  return blend(a_special | b_special, blend((a == nar) | (b == nar), core::splat<L>(nar), special), sum);
 }
 
 template <int N, int ES, class L>
@@ -158,8 +158,8 @@ LOWP_HOST_DEVICE constexpr L multiply_codes(L a, L b) {
   const L lead = ~product >> 63;                         // 1 when bit 63 is clear
   const L code = encode_lanes<N, ES>(x.negative ^ y.negative, x.scale + y.scale - scale_bias<ES> + 1u - lead,
                                      product << lead, L{});
-  return blend(special_lanes<N, ES>(a) | special_lanes<N, ES>(b),
-               blend((a == nar) | (b == nar), core::splat<L>(nar), L{}), code);
+  const auto a_special = special_lanes<N, ES>(a), b_special = special_lanes<N, ES>(b);
+  return blend(a_special | b_special, blend((a == nar) | (b == nar), core::splat<L>(nar), L{}), code);
 }
 
 template <int N, int ES, class L>
