@@ -5,7 +5,9 @@
 //   gemm/gemm_only/F/n          lowp::gemm on operands quantized beforehand
 // MXFP4 and MXINT8 take the integer path (exact int32 block sums, AVX512-VNNI where compiled); MXFP8 and
 // NVFP4 the decoded-panel path (Eigen's kernel). threads/...: the same calls with lowp::threads{t}, timed by
-// the wall clock (UseRealTime); the speedup is threads:2 over threads:1 of the same case in the same run.
+// the wall clock (UseRealTime), CPU time summed over all threads (MeasureProcessCPUTime); the speedup is
+// threads:2 over threads:1 of the same case in the same run.
+#include <ctime>
 #include <random>
 
 #include <Eigen/Core>
@@ -95,13 +97,23 @@ void gemm_only(benchmark::State& state) {
       2.0 * double(n) * n * n, benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
 }
 
+// CPU seconds of the calling thread: with the process's CPU time it gives each thread's share of a threaded
+// call (the worker's is the difference), which bounds the wall time on idle cores when the machine is not.
+double caller_cpu_seconds() {
+  timespec t;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return double(t.tv_sec) + 1e-9 * double(t.tv_nsec);
+}
+
 // quantize (A along rows) and quantize both + gemm, on `threads` threads.
 template <class F, bool Gemm>
 void on_threads(benchmark::State& state) {
   const Eigen::Index n = state.range(0);
   const lowp::threads workers{int(state.range(1))};
   const Eigen::MatrixXf a = gaussian(n, n, 3), b = gaussian(n, n, 4);
+  double caller = 0.0;
   for (auto _ : state) {
+    const double start = caller_cpu_seconds();
     const auto qa = lowp::quantize<F>(a, lowp::block_axis::row, workers);
     if constexpr (Gemm) {
       const auto qb = lowp::quantize<F>(b, lowp::block_axis::column, workers);
@@ -111,7 +123,9 @@ void on_threads(benchmark::State& state) {
       benchmark::DoNotOptimize(qa.packed_codes().data());
     }
     benchmark::ClobberMemory();
+    caller += caller_cpu_seconds() - start;
   }
+  state.counters["caller_cpu_ms"] = benchmark::Counter(caller * 1e3, benchmark::Counter::kAvgIterations);
   if constexpr (Gemm) {
     state.counters["GFLOP/s"] = benchmark::Counter(
         2.0 * double(n) * n * n, benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
@@ -191,8 +205,13 @@ BENCHMARK(gemm_quantize_both<lowp::nvfp4>)
 BENCHMARK(gemm_only<lowp::mxfp4>)->Name("gemm/gemm_only/mxfp4")->Arg(1024)->Unit(benchmark::kMillisecond);
 BENCHMARK(gemm_only<lowp::mxint8>)->Name("gemm/gemm_only/mxint8")->Arg(1024)->Unit(benchmark::kMillisecond);
 BENCHMARK(gemm_only<lowp::nvfp4>)->Name("gemm/gemm_only/nvfp4")->Arg(1024)->Unit(benchmark::kMillisecond);
-#define LOWP_THREAD_ARGS \
-  ->ArgNames({"n", "threads"})->Args({1024, 1})->Args({1024, 2})->UseRealTime()->Unit(benchmark::kMillisecond)
+#define LOWP_THREAD_ARGS        \
+  ->ArgNames({"n", "threads"})  \
+      ->Args({1024, 1})         \
+      ->Args({1024, 2})         \
+      ->MeasureProcessCPUTime() \
+      ->UseRealTime()           \
+      ->Unit(benchmark::kMillisecond)
 BENCHMARK(on_threads<lowp::mxfp4, false>)->Name("threads/quantize/mxfp4") LOWP_THREAD_ARGS;
 BENCHMARK(on_threads<lowp::mxfp4, true>)->Name("threads/quantize_both+gemm/mxfp4") LOWP_THREAD_ARGS;
 BENCHMARK(on_threads<lowp::mxint8, true>)->Name("threads/quantize_both+gemm/mxint8") LOWP_THREAD_ARGS;
