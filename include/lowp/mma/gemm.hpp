@@ -152,7 +152,6 @@ inline void fp8_lane_step(const std::int32_t* ea, const float* av, const std::in
   bool search = false;
   for (int l = 0; l < vector_lanes; ++l) search |= exceeds[l] != 0;
   if (search) {
-#pragma GCC unroll 4
     for (int k = 0; k < count; ++k) {
       for (int v = 0; v < vectors; ++v) {
         int_lanes e;
@@ -174,7 +173,6 @@ inline void fp8_lane_step(const std::int32_t* ea, const float* av, const std::in
     const int_lanes clamped = x[v] < -100 ? int_lanes{} - 100 : x[v];
     scale[v] = __builtin_bit_cast(float_lanes, (N - clamped + 127) << 23);
   }
-#pragma GCC unroll 4
   for (int k = 0; k < count; ++k) {
     for (int v = 0; v < vectors; ++v) {
       float_lanes b;
