@@ -166,19 +166,20 @@ class generator {
     return std::uint8_t(sign | uniform(0x08, 0x7E));
   }
 
-  // K around the step width: 1, W-1, W, W+1, 2W+3, 3W+5, 200 and anything up to 3W (0 now and then).
+  // K around the step width: 1, W-1, W, W+1, 2W+3, 3W+5, 200 and anything up to 2W (0 now and then). Long
+  // chains are few: they cost the most, and 2W+3 already chains three steps.
   std::size_t pick_k(int W) {
     const int p = uniform(0, 99);
     const std::size_t w = std::size_t(W);
     if (p < 1) return 0;
-    if (p < 10) return 1;
-    if (p < 28) return w - 1;
-    if (p < 46) return w;
-    if (p < 64) return w + 1;
+    if (p < 12) return 1;
+    if (p < 30) return w - 1;
+    if (p < 48) return w;
+    if (p < 66) return w + 1;
     if (p < 80) return 2 * w + 3;
-    if (p < 87) return 3 * w + 5;
-    if (p < 90) return 200;
-    return std::size_t(uniform(1, 3 * W));
+    if (p < 86) return 3 * w + 5;
+    if (p < 88) return 200;
+    return std::size_t(uniform(1, 2 * W));
   }
 
  private:
