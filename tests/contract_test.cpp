@@ -168,6 +168,20 @@ TEST(Contract, BlockFormats) {
   EXPECT_EQ(Y, Z);
   const Eigen::MatrixXf H = lowp::hadamard_transform(X, 32, std::uint64_t{7});
   EXPECT_NEAR(H.norm(), X.norm(), 1e-4);
+  // Quantized matrices in Eigen expressions: values(), qw * X, X * qb, qa * qb, +=, -=, gemm(qw, X, policy).
+  const auto V = q.values();
+  EXPECT_EQ(Eigen::MatrixXf(V), Y);
+  EXPECT_NEAR((q.values() - X).squaredNorm(), (Y - X).squaredNorm(), 1e-4 * (Y - X).squaredNorm());
+  const Eigen::MatrixXf W = Eigen::MatrixXf::Random(64, 3);
+  Eigen::MatrixXf P = q * W;
+  EXPECT_EQ(P, lowp::gemm(q.dequantize(), W));
+  P.noalias() += q * W;
+  P -= q * W;
+  const Eigen::MatrixXf XT = X.transpose();
+  const Eigen::MatrixXf R = W.transpose() * lowp::quantize<lowp::mxfp4>(XT, lowp::block_axis::column);
+  const Eigen::MatrixXf S = q * lowp::quantize<lowp::mxfp4>(XT, lowp::block_axis::column);
+  const Eigen::MatrixXf T = lowp::gemm(q, W, lowp::accumulate<lowp::bfloat16>{});
+  EXPECT_EQ(R.rows() + S.rows() + T.rows(), 3 + 8 + 8);
   for (Eigen::Index rows :
        {q1.rows(), q2.rows(), q3.rows(), q4.rows(), q5.rows(), q6.rows(), q7.rows(), q8.rows(), q9.rows()}) {
     EXPECT_EQ(rows, 8);
