@@ -32,6 +32,14 @@
 #include "../eigen.hpp"
 #include "dot.hpp"
 
+// Unrolling the per-product loops of the lane kernels by 4 gains about 10 % under GCC; nvcc's front end,
+// which also reads this host-only header in .cu files, does not know the pragma (warning 1675).
+#if defined(__GNUC__) && !defined(__CUDACC__)
+#define LOWP_MMA_UNROLL_4 _Pragma("GCC unroll 4")
+#else
+#define LOWP_MMA_UNROLL_4
+#endif
+
 namespace lowp::mma {
 
 namespace detail {
@@ -152,6 +160,7 @@ inline void fp8_lane_step(const std::int32_t* ea, const float* av, const std::in
   bool search = false;
   for (int l = 0; l < vector_lanes; ++l) search |= exceeds[l] != 0;
   if (search) {
+    LOWP_MMA_UNROLL_4
     for (int k = 0; k < count; ++k) {
       for (int v = 0; v < vectors; ++v) {
         int_lanes e;
@@ -173,6 +182,7 @@ inline void fp8_lane_step(const std::int32_t* ea, const float* av, const std::in
     const int_lanes clamped = x[v] < -100 ? int_lanes{} - 100 : x[v];
     scale[v] = __builtin_bit_cast(float_lanes, (N - clamped + 127) << 23);
   }
+  LOWP_MMA_UNROLL_4
   for (int k = 0; k < count; ++k) {
     for (int v = 0; v < vectors; ++v) {
       float_lanes b;
