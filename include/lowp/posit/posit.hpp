@@ -1,8 +1,10 @@
 // Posits (Posit Standard 2022): posit<N, ES> for 2 <= N <= 32 and 0 <= ES <= 4, the standard's sizes
-// posit8/16/32 (ES = 2), the exact accumulator quire<N, ES>, the fused dot product fdot, and elementary
-// functions found by argument-dependent lookup.
+// posit8/16/32 (ES = 2), the exact accumulator quire<N, ES>, the fused dot product fdot, elementwise
+// arithmetic over spans (add, subtract, multiply, divide, fma, sqrt), and elementary functions found by
+// argument-dependent lookup.
 #pragma once
 
+#include "elementwise.hpp"
 #include "fdot.hpp"
 #include "math.hpp"
 #include "posit_format.hpp"
