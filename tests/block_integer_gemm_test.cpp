@@ -187,6 +187,19 @@ TEST(MxIntegerGemm, BlockSumEntersTheFp32TotalOnce) {
   EXPECT_EQ(lowp::gemm(qa.dequantize(), qb.dequantize())(0, 0), 16777216.0f);
 }
 
+TEST(MxIntegerGemm, EmptyShapes) {
+  const auto a = lowp::quantize<lowp::mxfp4>(Eigen::MatrixXf::Zero(3, 0), block_axis::row);
+  const auto b = lowp::quantize<lowp::mxint8>(Eigen::MatrixXf::Zero(0, 4), block_axis::column);
+  const Eigen::MatrixXf c = lowp::gemm(a, b, lowp::threads{2});
+  ASSERT_EQ(c.rows(), 3);
+  ASSERT_EQ(c.cols(), 4);
+  for (const float x : c.reshaped()) EXPECT_EQ(std::bit_cast<std::uint32_t>(x), 0u);  // +0
+  const auto none = lowp::quantize<lowp::mxfp4>(Eigen::MatrixXf::Zero(0, 40), block_axis::row);
+  const auto some = lowp::quantize<lowp::mxfp4>(Eigen::MatrixXf::Ones(40, 5), block_axis::column);
+  EXPECT_EQ(lowp::gemm(none, some).rows(), 0);
+  EXPECT_EQ(lowp::gemm(none, some).cols(), 5);
+}
+
 TEST(MxIntegerGemm, BadThreadCountThrows) {
   const auto qa = lowp::quantize<lowp::mxfp4>(Eigen::MatrixXf::Ones(4, 32), block_axis::row);
   const auto qb = lowp::quantize<lowp::mxfp4>(Eigen::MatrixXf::Ones(32, 4), block_axis::column);
