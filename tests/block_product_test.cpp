@@ -230,6 +230,18 @@ TYPED_TEST(ProductTest, NaNAndInfWeightBlocks) {
   }
 }
 
+TYPED_TEST(ProductTest, HugeAndTinyScales) {
+  // Scales near the top and bottom of the scale type's range (for MXFP8, where the one-token kernel folds
+  // the decoder's power of two into the scale only while that stays finite).
+  for (const float magnitude : {1e30f, 1e6f, 1e-30f}) {
+    const auto qw = lowp::quantize<TypeParam>(magnitude * gaussian(40, 70, 35), block_axis::row);
+    for (const Eigen::Index tokens : {1, 5}) {
+      const Eigen::MatrixXf x = gaussian(70, tokens, 36);
+      EXPECT_TRUE(same_bits(qw * x, fma_chain_product(qw.dequantize(), x))) << magnitude << ", " << tokens;
+    }
+  }
+}
+
 TYPED_TEST(ProductTest, OtherAccumulationPoliciesEqualTheDequantizedGemm) {
   const auto qw = lowp::quantize<TypeParam>(gaussian(300, 45, 19), block_axis::row);
   const Eigen::MatrixXf x = gaussian(45, 3, 20);
