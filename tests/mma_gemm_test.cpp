@@ -91,7 +91,7 @@ void check_gemm(const std::string& name, int promote = 0) {
   std::vector<shape> shapes = {{1, 1, 1},      {3, W - 1 > 0 ? W - 1 : 1, 17},
                                {5, W + 1, 33}, {17, 3 * W + 5, 9},
                                {2, 0, 3},      {33, 2 * W, 40},
-                               {7, 100, 18}};
+                               {7, 100, 18},   {3, 1000, 35}};  // long K: sums that have grown
   // Each shape several times with fresh draws (the lane kernels see many column mixes); quick runs: once.
   const int repeats = quick() ? 1 : 12;
   if (quick()) shapes.resize(4);
