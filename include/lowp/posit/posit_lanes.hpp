@@ -97,8 +97,10 @@ LOWP_POSIT_KERNEL L encode_lanes(L negative, L scale, L sig, L sticky) {
   const L below = body << (N - 1);
   const L more = core::bit_of<L>((below << 1) != 0);
   L magnitude = kept + ((below >> 63) & (lost | more | (kept & 1u)));
-  magnitude = blend(scale > highest, splat<L>(F::maxpos_code), magnitude);
-  magnitude = blend(scale < lowest, splat<L>(F::minpos_code), magnitude);
+  // A scale clamped down to maxpos's encodes as maxpos by itself: the regime fills all N-1 bits and the
+  // guard bit is its terminating zero. One clamped up to minpos's has a zero exponent field, so for ES > 0
+  // the guard bit is zero too and it encodes as minpos; only ES = 0 needs the select.
+  if constexpr (ES == 0) magnitude = blend(scale < lowest, splat<L>(F::minpos_code), magnitude);
   return ((magnitude ^ (L{} - negative)) + negative) & std::uint64_t{F::code_mask};
 }
 
@@ -167,8 +169,9 @@ LOWP_POSIT_KERNEL L multiply_codes(L a, L b) {
   const L lead = ~product >> 63;                         // 1 when bit 63 is clear
   const L code = encode_lanes<N, ES>(x.negative ^ y.negative, x.scale + y.scale - scale_bias<ES> + 1u - lead,
                                      product << lead, L{});
+  // 0 or NaR: NaR where either is NaR (its code is the one bit N-1), else 0.
   const auto a_special = special_lanes<N, ES>(a), b_special = special_lanes<N, ES>(b);
-  return blend(a_special | b_special, blend((a == nar) | (b == nar), core::splat<L>(nar), L{}), code);
+  return blend(a_special | b_special, core::bit_of<L>((a == nar) | (b == nar)) << (N - 1), code);
 }
 
 template <int N, int ES, class L>
