@@ -13,7 +13,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <ranges>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -173,20 +172,28 @@ void fma(std::span<const posit<N, ES>> a, std::span<const posit<N, ES>> b, std::
 
 // The same for contiguous ranges of one posit type (std::vector, std::array, spans of non-const): deduction
 // does not see through their conversions to spans, so these forward.
+namespace posit_detail {
+// What std::data of a contiguous container points to: std::data rather than <ranges>, which would be the
+// heaviest include of posit.hpp (scripts/compile_time.sh).
 template <class R>
-concept posit_range = std::ranges::contiguous_range<R> && is_posit_v<std::ranges::range_value_t<R>>;
+using element_reference_t = decltype(*std::data(std::declval<R&>()));
+template <class R>
+using element_t = std::remove_cvref_t<element_reference_t<R>>;
+}  // namespace posit_detail
 
-#define LOWP_POSIT_RANGE_OPERATION(name)                                                        \
-  template <posit_range A, posit_range B, posit_range Out>                                      \
-  requires(!std::is_const_v<std::remove_reference_t<std::ranges::range_reference_t<Out>>> &&    \
-           std::is_same_v<std::ranges::range_value_t<A>, std::ranges::range_value_t<Out>> &&    \
-           std::is_same_v<std::ranges::range_value_t<B>, std::ranges::range_value_t<Out>>) void \
-  name(const A& a, const B& b, Out&& out) {                                                     \
-    using P = std::ranges::range_value_t<Out>;                                                  \
-    name<P::format::bits, P::format::exponent_bits>(                                            \
-        std::span<const P>(std::ranges::data(a), std::ranges::size(a)),                         \
-        std::span<const P>(std::ranges::data(b), std::ranges::size(b)),                         \
-        std::span<P>(std::ranges::data(out), std::ranges::size(out)));                          \
+template <class R>
+concept posit_range = is_posit_v<posit_detail::element_t<R>>;
+
+#define LOWP_POSIT_RANGE_OPERATION(name)                                                            \
+  template <posit_range A, posit_range B, posit_range Out>                                          \
+  requires(!std::is_const_v<std::remove_reference_t<posit_detail::element_reference_t<Out>>> &&     \
+           std::is_same_v<posit_detail::element_t<A>, posit_detail::element_t<Out>> &&              \
+           std::is_same_v<posit_detail::element_t<B>, posit_detail::element_t<Out>>) void           \
+  name(const A& a, const B& b, Out&& out) {                                                         \
+    using P = posit_detail::element_t<Out>;                                                         \
+    name<P::format::bits, P::format::exponent_bits>(std::span<const P>(std::data(a), std::size(a)), \
+                                                    std::span<const P>(std::data(b), std::size(b)), \
+                                                    std::span<P>(std::data(out), std::size(out)));  \
   }
 LOWP_POSIT_RANGE_OPERATION(add)
 LOWP_POSIT_RANGE_OPERATION(subtract)
