@@ -12,31 +12,21 @@
 #include <stdexcept>
 #include <string>
 #include <system_error>
+#include <utility>
 #include <vector>
+
+#include "vectors_dir.hpp"
 
 namespace mma_hardware {
 
-// <repo>/../shared/hardware (or LOWP_HARDWARE_DIR from the environment), found like vectors_dir.hpp finds
-// ../shared/vectors; empty when absent.
+// <repo>/../shared/hardware (or LOWP_HARDWARE_DIR from the environment), found like ../shared/vectors;
+// empty when absent.
 inline std::filesystem::path find_dir() {
-  namespace fs = std::filesystem;
-  std::vector<fs::path> candidates;
+  std::vector<std::filesystem::path> first;
   if (const char* env = std::getenv("LOWP_HARDWARE_DIR"); env != nullptr && *env != '\0')
-    candidates.emplace_back(env);
-  std::vector<fs::path> roots;
-#ifdef LOWP_SOURCE_DIR
-  roots.emplace_back(LOWP_SOURCE_DIR);
-#endif
-  std::error_code ec;
-  const fs::path here = fs::absolute(fs::path(__FILE__), ec);  // <repo>/tests/oracle/mma_hardware.hpp
-  if (!ec) roots.push_back(here.parent_path().parent_path().parent_path());
-  for (const fs::path& root : roots) {
-    candidates.push_back(root / ".." / "shared" / "hardware");
-    candidates.push_back(root / "shared" / "hardware");
-  }
-  for (const fs::path& dir : candidates)
-    if (fs::exists(dir / "V100" / "fp16" / "a_V100_fp16.txt", ec)) return fs::weakly_canonical(dir, ec);
-  return {};
+    first.emplace_back(env);
+  return test_vectors::find_shared_dir("hardware", std::filesystem::path("V100") / "fp16" / "a_V100_fp16.txt",
+                                       std::move(first));
 }
 
 struct config {
