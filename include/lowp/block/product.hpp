@@ -275,6 +275,7 @@ requires(quantized_matrix<F>::storage_bits == 4) struct register_decoder<F> {
     table = _mm512_load_ps(values);
     shift = _mm512_set_epi32(4, 4, 4, 4, 4, 4, 4, 4, 0, 0, 0, 0, 0, 0, 0, 0);
   }
+  template <bool Rescaled = true>  // (no rescaling step: the flag is for the 8-bit decoder's callers)
   __m512 elements(const std::uint8_t* bytes) const {
     std::uint64_t word;
     std::memcpy(&word, bytes, sizeof word);
@@ -291,11 +292,11 @@ requires(quantized_matrix<F>::storage_bits == 4) struct register_decoder<F> {
 // so one multiply rescales it; the sign bit is copied across. Codes whose value is not finite (NaN, Inf) are
 // rare and come from the element table, the definition.
 template <class F>
-requires(quantized_matrix<F>::storage_bits == 8 &&
-         !element_traits<typename F::element_type>::is_integer) struct register_decoder<F> {
+requires(quantized_matrix<F>::storage_bits == 8 && !element_traits<typename F::element_type>::is_integer &&
+         element_traits<typename F::element_type>::bits == 8 &&
+         element_traits<typename F::element_type>::format::has_subnormals) struct register_decoder<F> {
   using traits = element_traits<typename F::element_type>;
   using format = typename traits::format;
-  static_assert(format::has_subnormals && format::bits == 8 && format::is_signed);
   static constexpr bool supported = true;
   static constexpr bool permuted = false;
   // elements<false>() leaves out the multiply by `rescale`, for a caller that folds it into the scale.
