@@ -141,13 +141,18 @@ inline constexpr int vectors =
 
 // row_max + column_max[l] bounds every product exponent of the step: where it does not exceed E(c) in any
 // lane, X = E(c) without looking at the products (the common case once the sum has grown).
+typedef std::int16_t short_lanes __attribute__((vector_size(64)));  // the 32 columns' exponents in one vector
+typedef std::int16_t half_short_lanes __attribute__((vector_size(32)));
+
 template <int N>
-inline void fp8_lane_step(const std::int32_t* ea, const float* av, const std::int32_t* eb, const float* bv,
+inline void fp8_lane_step(const std::int16_t* ea, const float* av, const std::int16_t* eb, const float* bv,
                           int count, std::int32_t row_max, const std::int32_t* column_max,
                           std::uint32_t* c_bits) noexcept {
+  static_assert(vectors == 2, "the exponent search holds the 32 columns in one vector of 16-bit lanes");
   int_lanes c[vectors], ce[vectors], x[vectors], sum[vectors];
   float_lanes scale[vectors];
   int_lanes exceeds{};
+  half_short_lanes halves[vectors];
   for (int v = 0; v < vectors; ++v) {
     std::memcpy(&c[v], c_bits + v * vector_lanes, sizeof c[v]);
     const int_lanes field = (c[v] >> 23) & 0xff;
@@ -156,19 +161,23 @@ inline void fp8_lane_step(const std::int32_t* ea, const float* av, const std::in
     int_lanes bound;
     std::memcpy(&bound, column_max + v * vector_lanes, sizeof bound);
     exceeds |= bound + row_max > ce[v];
+    halves[v] = __builtin_convertvector(ce[v], half_short_lanes);
   }
   bool search = false;
   for (int l = 0; l < vector_lanes; ++l) search |= exceeds[l] != 0;
   if (search) {
+    // Every exponent sum of FP8 operands (zeros: -126) fits 16 bits.
+    short_lanes top;
+    std::memcpy(&top, halves, sizeof top);
     LOWP_MMA_UNROLL_4
     for (int k = 0; k < count; ++k) {
-      for (int v = 0; v < vectors; ++v) {
-        int_lanes e;
-        std::memcpy(&e, eb + k * lanes + v * vector_lanes, sizeof e);
-        e += ea[k];
-        x[v] = e > x[v] ? e : x[v];
-      }
+      short_lanes e;
+      std::memcpy(&e, eb + k * lanes, sizeof e);
+      e += ea[k];
+      top = e > top ? e : top;
     }
+    std::memcpy(halves, &top, sizeof top);
+    for (int v = 0; v < vectors; ++v) x[v] = __builtin_convertvector(halves[v], int_lanes);
   }
   for (int v = 0; v < vectors; ++v) {
     // The addend: its 24-bit significand shifted right by 23 - N + (X - E(c)) >= 10.
@@ -302,7 +311,7 @@ void fused_gemm(const Eigen::Matrix<typename U::a_type, -1, -1>& a,
   static_assert(base >= 0, "the lane kernel assumes n >= fa + fb");
   constexpr bool floats = fp8_float_kernel<U>;
   using Value = std::conditional_t<floats, float, Lane>;
-  using Exponent = std::int32_t;
+  using Exponent = std::conditional_t<floats, std::int16_t, std::int32_t>;
   constexpr int L = floats ? lanes : 16;
   std::vector<Exponent> ea(std::size_t(m * k));
   std::vector<Value> am(ea.size());
@@ -340,7 +349,7 @@ void fused_gemm(const Eigen::Matrix<typename U::a_type, -1, -1>& a,
       for (std::size_t t = 0; t < steps.size(); ++t) {
         std::int32_t top = -(1 << 20);
         for (Eigen::Index q = steps[t].first; q < steps[t].first + steps[t].second; ++q) {
-          top = std::max(top, ea[std::size_t(i * k + q)]);
+          top = std::max<std::int32_t>(top, ea[std::size_t(i * k + q)]);
         }
         row_max[std::size_t(i) * steps.size() + t] = top;
       }
@@ -373,7 +382,7 @@ void fused_gemm(const Eigen::Matrix<typename U::a_type, -1, -1>& a,
           for (int l = 0; l < L; ++l) {
             std::int32_t top = -(1 << 20);
             for (Eigen::Index q = steps[t].first; q < steps[t].first + steps[t].second; ++q) {
-              top = std::max(top, eb[std::size_t(q * L + l)]);
+              top = std::max<std::int32_t>(top, eb[std::size_t(q * L + l)]);
             }
             column_max[t * L + std::size_t(l)] = top;
           }
