@@ -26,7 +26,8 @@ using e8m13_toward_zero = output_grid<13, -126, 127, false>;  // FP8 sums on Ada
 using fp32_nearest_even = output_grid<23, -126, 127, true>;   // AMD
 using fp16_nearest_even = output_grid<10, -14, 15, true>;
 
-// 2^e as a double, for -1022 <= e <= 1023.
+// 2^e as a double, for -1022 <= e <= 1023, built from its bits: this runs once per step on the hot path
+// (float_format's detail::power_of_two multiplies in a loop, for constant tables).
 LOWP_HOST_DEVICE constexpr double power_of_two(int e) noexcept {
   return core::bit_cast<double>(std::uint64_t(e + 1023) << 52);
 }
