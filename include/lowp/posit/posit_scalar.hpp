@@ -18,6 +18,7 @@
 #include "../core/config.hpp"
 #include "../core/libm.hpp"
 #include "../core/shortest_decimal.hpp"
+#include "posit_binary64.hpp"
 #include "posit_format.hpp"
 #include "posit_lanes.hpp"
 
@@ -109,20 +110,19 @@ class posit {
     return minifloat<F, R, O>(static_cast<double>(*this));
   }
 
-  // The four operations and fma run the lane kernels (posit_lanes.hpp) on one 64-bit lane: no branch on
-  // the data, and the very code the span functions (elementwise.hpp) run on SIMD lanes.
+  // The four operations run without a branch on the data: at run time on a host with a fused multiply-add
+  // through binary64 with an exact error term (posit_binary64.hpp), otherwise, in constant evaluation and
+  // in device code, the lane kernels (posit_lanes.hpp) on one 64-bit lane, the code that the span
+  // functions (elementwise.hpp) run on SIMD lanes. Both give the same codes.
   LOWP_HOST_DEVICE friend constexpr posit operator+(posit a, posit b) noexcept {
-    return from_bits(static_cast<std::uint32_t>(
-        posit_detail::add_codes<N, ES>(std::uint64_t{a.bits_}, std::uint64_t{b.bits_})));
+    return from_bits(posit_detail::add<N, ES>(a.bits_, b.bits_));
   }
   LOWP_HOST_DEVICE friend constexpr posit operator-(posit a, posit b) noexcept { return a + (-b); }
   LOWP_HOST_DEVICE friend constexpr posit operator*(posit a, posit b) noexcept {
-    return from_bits(static_cast<std::uint32_t>(
-        posit_detail::multiply_codes<N, ES>(std::uint64_t{a.bits_}, std::uint64_t{b.bits_})));
+    return from_bits(posit_detail::multiply<N, ES>(a.bits_, b.bits_));
   }
   LOWP_HOST_DEVICE friend constexpr posit operator/(posit a, posit b) noexcept {
-    return from_bits(static_cast<std::uint32_t>(
-        posit_detail::divide_codes<N, ES>(std::uint64_t{a.bits_}, std::uint64_t{b.bits_})));
+    return from_bits(posit_detail::divide<N, ES>(a.bits_, b.bits_));
   }
   LOWP_HOST_DEVICE constexpr posit& operator+=(posit b) noexcept { return *this = *this + b; }
   LOWP_HOST_DEVICE constexpr posit& operator-=(posit b) noexcept { return *this = *this - b; }
