@@ -7,9 +7,8 @@
 #include <cstddef>
 #include <stdexcept>
 #include <string>
-#include <thread>
-#include <vector>
 
+#include "../core/worker_pool.hpp"
 #include "../float/parallel.hpp"
 
 namespace lowp::detail {
@@ -22,7 +21,10 @@ inline void check_thread_count(threads workers, const char* function) {
 }
 
 // Calls fn(begin, end) for consecutive ranges covering [0, count), each a multiple of `granule` long (except
-// the last), on up to workers.count threads; the calling thread runs the last range. fn must not throw.
+// the last), one range per thread of `workers` (at most); the ranges depend only on count, granule and
+// workers.count. They run on the calling thread and the pooled workers of worker_pool.hpp (a call from
+// inside a range runs its own ranges inline). If fn throws, the other ranges still run and the first
+// exception is rethrown here.
 template <class Fn>
 void parallel_ranges(std::ptrdiff_t count, threads workers, std::ptrdiff_t granule, Fn&& fn) {
   if (count <= 0) return;
@@ -33,18 +35,12 @@ void parallel_ranges(std::ptrdiff_t count, threads workers, std::ptrdiff_t granu
     fn(std::ptrdiff_t(0), count);
     return;
   }
-  std::vector<std::thread> pool;
-  pool.reserve(static_cast<std::size_t>(parts - 1));
-  for (std::ptrdiff_t p = 0; p < parts; ++p) {
+  auto range = [&](std::ptrdiff_t p) {
     const std::ptrdiff_t begin = granule * (granules * p / parts);
     const std::ptrdiff_t end = std::min(count, granule * (granules * (p + 1) / parts));
-    if (p + 1 == parts) {
-      fn(begin, end);
-    } else {
-      pool.emplace_back([&fn, begin, end] { fn(begin, end); });
-    }
-  }
-  for (auto& worker : pool) worker.join();
+    fn(begin, end);
+  };
+  worker_pool::run(parts, range);
 }
 
 }  // namespace lowp::detail

@@ -51,29 +51,37 @@ void check_quantized_product(const quantized_matrix<FA>& a, const quantized_matr
   }
 }
 
-// The decoded-panel path: slices of 256 columns of C, panels of 512 of K, Eigen's float kernel on each.
+// The decoded-panel path: slices of 256 columns of C, panels of 512 of K, Eigen's float kernel on each. With
+// threads, each panel of A is decoded once (its columns split over the threads), then every thread multiplies
+// it into its own slices of C.
 template <class FA, class FB>
 Eigen::MatrixXf decoded_panel_gemm(const quantized_matrix<FA>& a, const quantized_matrix<FB>& b,
                                    threads workers) {
   const Eigen::Index m = a.rows(), k = a.cols(), n = b.cols();
   constexpr Eigen::Index panel = 512;  // a multiple of 4 (dequantize_block); C is revisited K / 512 times
   constexpr Eigen::Index slice = 256;  // C's columns per slice: fixed, so that Eigen's blocking is too
-  Eigen::MatrixXf c = Eigen::MatrixXf::Zero(m, n);
-  parallel_ranges(n, workers, slice, [&](std::ptrdiff_t first, std::ptrdiff_t last) {
-    // Panels of K decoded into reused buffers (whole decoded operands would cost page faults); each panel of
-    // A serves every slice of this thread's columns.
-    Eigen::MatrixXf a_panel(m, std::min(panel, k)),
-        b_panel(std::min(panel, k), std::min<Eigen::Index>(slice, n));
-    for (Eigen::Index k0 = 0; k0 < k; k0 += panel) {
-      const Eigen::Index depth = std::min(panel, k - k0);
-      a.dequantize_block(0, k0, m, depth, a_panel.data(), m);
+  Eigen::MatrixXf c(m, n);
+  if (k == 0) {
+    c.setZero();
+    return c;
+  }
+  // Panels of K decoded into reused buffers (whole decoded operands would cost page faults).
+  Eigen::MatrixXf a_panel(m, std::min(panel, k));
+  for (Eigen::Index k0 = 0; k0 < k; k0 += panel) {
+    const Eigen::Index depth = std::min(panel, k - k0);
+    parallel_ranges(depth, workers, 32, [&](std::ptrdiff_t first, std::ptrdiff_t last) {
+      a.dequantize_block(0, k0 + first, m, last - first, a_panel.data() + first * m, m);
+    });
+    parallel_ranges(n, workers, slice, [&](std::ptrdiff_t first, std::ptrdiff_t last) {
+      Eigen::MatrixXf b_panel(depth, std::min<Eigen::Index>(slice, last - first));
+      if (k0 == 0) c.middleCols(first, last - first).setZero();
       for (Eigen::Index j0 = first; j0 < last; j0 += slice) {
         const Eigen::Index width = std::min<Eigen::Index>(slice, last - j0);
-        b.dequantize_block(k0, j0, depth, width, b_panel.data(), b_panel.rows());
-        c.middleCols(j0, width).noalias() += a_panel.leftCols(depth) * b_panel.topLeftCorner(depth, width);
+        b.dequantize_block(k0, j0, depth, width, b_panel.data(), depth);
+        c.middleCols(j0, width).noalias() += a_panel.leftCols(depth) * b_panel.leftCols(width);
       }
-    }
-  });
+    });
+  }
   return c;
 }
 

@@ -24,7 +24,8 @@
 // traversal order.
 // With lowp::threads{n} the blocks are split over n threads by columns (whole blocks, or whole groups of
 // columns that share scales); every code and scale is computed as on one thread, so the result is
-// bit-identical for every n (stochastic words are drawn up front, indexed by element).
+// bit-identical for every n (stochastic words are indexed by element, and each thread draws those of its
+// own columns).
 #pragma once
 
 #include <algorithm>
@@ -248,17 +249,52 @@ inline void nvfp4_global_scales(float amax_t, float& encode, float& decode) noex
   decode = 1.0f / ges;
 }
 
+// The stochastic words of one column at a time, drawn where they are used (no n-word buffer, and each thread
+// draws its own columns): word i of the matrix (column-major index) is word i % 4 of stream block
+// first + i / 4, whichever thread asks for it.
+class column_words {
+ public:
+  column_words(const sr_stream* stream, std::uint64_t first, Eigen::Index rows)
+      : stream_(stream), first_(first), rows_(std::size_t(rows)) {
+    if (stream_ != nullptr) words_.resize(rows_ + 2 * lanes + 4);
+  }
+  // The words of column c (nullptr without a stream).
+  const std::uint32_t* of(Eigen::Index c) {
+    if (stream_ == nullptr) return nullptr;
+    const std::size_t start = std::size_t(c) * rows_, skip = start % 4;
+    const std::uint64_t block = first_ + start / 4;
+    std::size_t i = 0;
+#if LOWP_HAS_VECTOR_EXTENSIONS
+    philox_lanes draws(*stream_, block);
+    for (; i < skip + rows_; i += lanes) {
+      const core::u32_lanes next = draws.next();
+      std::memcpy(words_.data() + i, &next, sizeof next);
+    }
+#else
+    for (; i < skip + rows_; ++i) words_[i] = stream_->block(block + i / 4)[i % 4];
+#endif
+    return words_.data() + skip;
+  }
+
+ private:
+#if LOWP_HAS_VECTOR_EXTENSIONS
+  static constexpr std::size_t lanes = core::lane_count<core::u32_lanes>;
+#else
+  static constexpr std::size_t lanes = 1;
+#endif
+  const sr_stream* stream_;
+  std::uint64_t first_;
+  std::size_t rows_;
+  std::vector<std::uint32_t> words_;
+};
+
 // Encodes column c of X into q with the current scales (`codes` is scratch of padded_rows() bytes).
 template <class BF, class Rounding>
 void encode_into(quantized_matrix<BF>& q, const Eigen::Ref<const Eigen::MatrixXf>& X, Eigen::Index c,
-                 const row_scale& scale, const std::vector<std::uint32_t>& random,
-                 std::vector<std::uint8_t>& codes) {
-  constexpr bool stochastic = rounding::is_stochastic_v<Rounding>;
+                 const row_scale& scale, column_words& random, std::vector<std::uint8_t>& codes) {
   constexpr bool divide = std::is_same_v<typename BF::rule, scale_rule::amax_over_max>;
-  const Eigen::Index rows = X.rows();
-  const std::uint32_t* words = stochastic ? random.data() + std::size_t(c) * std::size_t(rows) : nullptr;
-  encode_column<typename BF::element_type, Rounding, divide>(X.col(c).data(), scale.factor.data(),
-                                                             scale.keep.data(), words, rows, codes.data());
+  encode_column<typename BF::element_type, Rounding, divide>(
+      X.col(c).data(), scale.factor.data(), scale.keep.data(), random.of(c), X.rows(), codes.data());
   quantized_matrix_writer::pack_column(q, c, codes.data());
 }
 
@@ -275,50 +311,46 @@ quantized_matrix<BF> quantize_matrix(const Eigen::Ref<const Eigen::MatrixXf>& X,
   block_scaler<BF> scaler;
 
   if constexpr (BF::has_tensor_scale) {
-    float amax_t = 0.0f;
-    for (Eigen::Index c = 0; c < cols; ++c) {
-      std::uint32_t m = 0;
-      const float* x = X.col(c).data();
-      Eigen::Index r = 0;
+    // The largest finite magnitude of each column (on the threads), then of the matrix: a max, so the order
+    // does not matter.
+    std::vector<std::uint32_t> column_max(static_cast<std::size_t>(cols));
+    parallel_ranges(cols, workers, 8, [&](std::ptrdiff_t first, std::ptrdiff_t last) {
+      for (Eigen::Index c = first; c < last; ++c) {
+        std::uint32_t m = 0;
+        const float* x = X.col(c).data();
+        Eigen::Index r = 0;
 #if LOWP_HAS_VECTOR_EXTENSIONS
-      using L = core::u32_lanes;
-      constexpr Eigen::Index N = core::lane_count<L>;
-      L lanes_max{};
-      for (; r + N <= rows; r += N) {
-        L bits;
-        std::memcpy(&bits, x + r, sizeof bits);
-        bits &= 0x7fffffffu;
-        lanes_max = core::lane_max(lanes_max, core::select(bits < infinity_bits, bits, L{}));  // finite only
-      }
-      for (Eigen::Index j = 0; j < N; ++j) m = lanes_max[j] > m ? lanes_max[j] : m;
+        using L = core::u32_lanes;
+        constexpr Eigen::Index N = core::lane_count<L>;
+        L lanes_max{};
+        for (; r + N <= rows; r += N) {
+          L bits;
+          std::memcpy(&bits, x + r, sizeof bits);
+          bits &= 0x7fffffffu;
+          lanes_max =
+              core::lane_max(lanes_max, core::select(bits < infinity_bits, bits, L{}));  // finite only
+        }
+        for (Eigen::Index j = 0; j < N; ++j) m = lanes_max[j] > m ? lanes_max[j] : m;
 #endif
-      for (; r < rows; ++r) {
-        std::uint32_t bits = magnitude_bits(x[r]);
-        bits = bits < infinity_bits ? bits : 0u;  // finite values only
-        m = bits > m ? bits : m;
+        for (; r < rows; ++r) {
+          std::uint32_t bits = magnitude_bits(x[r]);
+          bits = bits < infinity_bits ? bits : 0u;  // finite values only
+          m = bits > m ? bits : m;
+        }
+        column_max[std::size_t(c)] = m;
       }
-      amax_t = std::max(amax_t, std::bit_cast<float>(m));
-    }
-    nvfp4_global_scales(amax_t, scaler.global_encode, scaler.global_decode);
+    });
+    std::uint32_t m = 0;
+    for (const std::uint32_t column : column_max) m = std::max(m, column);
+    nvfp4_global_scales(std::bit_cast<float>(m), scaler.global_encode, scaler.global_decode);
     quantized_matrix_writer::set_tensor_scales(q, scaler.global_encode, scaler.global_decode);
   }
 
-  std::vector<std::uint32_t> random;
-  if constexpr (stochastic) {
-    const std::size_t n = std::size_t(rows) * std::size_t(cols);
-    random.resize(n);
-    const std::uint64_t first = stream->take_blocks((n + 3) / 4);
-    std::size_t i = 0;
-#if LOWP_HAS_VECTOR_EXTENSIONS
-    philox_lanes lanes(*stream, first);
-    constexpr std::size_t N = core::lane_count<core::u32_lanes>;
-    for (; i + N <= n; i += N) {
-      const core::u32_lanes words = lanes.next();
-      std::memcpy(random.data() + i, &words, sizeof words);
-    }
-#endif
-    for (; i < n; ++i) random[i] = random_word<std::uint32_t>(*stream, first, i);
-  }
+  // Stochastic rounding reserves one word per element up front; each column's words are drawn by the
+  // thread that encodes it (column_words).
+  const std::uint64_t first_block =
+      stochastic ? stream->take_blocks((std::uint64_t(rows) * std::uint64_t(cols) + 3) / 4) : 0;
+  const sr_stream* const words_from = stochastic ? stream : nullptr;
 
   auto& scale_codes = quantized_matrix_writer::scale_codes(q);
   const Eigen::Index scale_rows = q.scale_rows();
@@ -329,6 +361,7 @@ quantized_matrix<BF> quantize_matrix(const Eigen::Ref<const Eigen::MatrixXf>& X,
     const Eigen::Index column_blocks = (cols + B - 1) / B;
     parallel_ranges(column_blocks, workers, 1, [&](std::ptrdiff_t first, std::ptrdiff_t last) {
       row_scale scale(rows);
+      column_words random(words_from, first_block, rows);
       std::vector<std::uint8_t> codes(std::size_t(q.padded_rows()), 0);
       std::vector<std::uint32_t> amax(static_cast<std::size_t>(rows));
       for (Eigen::Index b = first; b < last; ++b) {
@@ -356,6 +389,7 @@ quantized_matrix<BF> quantize_matrix(const Eigen::Ref<const Eigen::MatrixXf>& X,
     const Eigen::Index column_groups = (cols + group - 1) / group;
     parallel_ranges(column_groups, workers, T == 1 ? 8 : 1, [&](std::ptrdiff_t first, std::ptrdiff_t last) {
       row_scale scale(rows);
+      column_words random(words_from, first_block, rows);
       std::vector<std::uint8_t> codes(std::size_t(q.padded_rows()), 0);
       std::vector<std::uint32_t> block_amax(static_cast<std::size_t>(block_rows)),
           block_keep(block_amax.size());

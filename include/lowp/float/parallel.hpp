@@ -7,10 +7,9 @@
 #include <cstdint>
 #include <span>
 #include <stdexcept>
-#include <thread>
-#include <vector>
 
 #include "../core/random.hpp"
+#include "../core/worker_pool.hpp"
 #include "round_to.hpp"
 
 namespace lowp {
@@ -22,7 +21,8 @@ struct threads {
 
 namespace detail {
 
-// Runs chunk(offset, count, stream_at_offset) over [0, n) on up to `workers` threads.
+// Runs chunk(offset, count, stream_at_offset) over [0, n) on up to `workers` threads (the pooled workers of
+// core/worker_pool.hpp and the calling thread).
 template <class Source, class Chunk>
 void split_span(std::size_t n, sr_stream& stream, threads workers, Chunk chunk) {
   using Bits = typename core::ieee_binary<Source>::bits_type;
@@ -32,18 +32,13 @@ void split_span(std::size_t n, sr_stream& stream, threads workers, Chunk chunk) 
   const std::size_t count = static_cast<std::size_t>(workers.count);
   // Chunks are whole multiples of 64 elements, hence of the block size and of every SIMD width.
   const std::size_t size = std::max<std::size_t>(64, (n / count + 63) / 64 * 64);
-  std::vector<std::thread> pool;
-  for (std::size_t offset = 0; offset < n; offset += size) {
+  auto part = [&](std::ptrdiff_t p) {
+    const std::size_t offset = std::size_t(p) * size;
     sr_stream at_offset = stream;
     at_offset.seek_block(first_block + offset / per_block);
-    const std::size_t length = std::min(size, n - offset);
-    if (offset + length >= n) {
-      chunk(offset, length, at_offset);  // the last chunk runs on the calling thread
-    } else {
-      pool.emplace_back([=]() mutable { chunk(offset, length, at_offset); });
-    }
-  }
-  for (auto& worker : pool) worker.join();
+    chunk(offset, std::min(size, n - offset), at_offset);
+  };
+  worker_pool::run(std::ptrdiff_t((n + size - 1) / size), part);
 }
 
 template <class T, class Source>

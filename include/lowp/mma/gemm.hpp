@@ -317,20 +317,22 @@ void fused_gemm(const Eigen::Matrix<typename U::a_type, -1, -1>& a,
   std::vector<Value> am(ea.size());
   std::vector<Lane> as(floats ? 0 : ea.size());
   std::vector<char> row_special(std::size_t(m), 0), column_special(std::size_t(n), 0);
-  for (Eigen::Index i = 0; i < m; ++i) {
-    for (Eigen::Index q = 0; q < k; ++q) {
-      const std::size_t at = std::size_t(i * k + q);
-      const operand x = decode_operand(a(i, q));
-      ea[at] = Exponent(x.exponent);
-      if constexpr (floats) {
-        am[at] = is_special(x) ? 0.0f : operand_value<fa>(x);
-      } else {
-        am[at] = Lane(Lane(x.significand) << base);
-        as[at] = x.negative ? Lane(-1) : Lane(0);
+  lowp::detail::parallel_ranges(m, workers, 8, [&](std::ptrdiff_t begin, std::ptrdiff_t end) {
+    for (Eigen::Index i = begin; i < end; ++i) {
+      for (Eigen::Index q = 0; q < k; ++q) {
+        const std::size_t at = std::size_t(i * k + q);
+        const operand x = decode_operand(a(i, q));
+        ea[at] = Exponent(x.exponent);
+        if constexpr (floats) {
+          am[at] = is_special(x) ? 0.0f : operand_value<fa>(x);
+        } else {
+          am[at] = Lane(Lane(x.significand) << base);
+          as[at] = x.negative ? Lane(-1) : Lane(0);
+        }
+        row_special[std::size_t(i)] |= is_special(x);
       }
-      row_special[std::size_t(i)] |= is_special(x);
     }
-  }
+  });
   // The steps lane_block will run ([start, start + count) in k, by promotion chunk), and per (row, step) the
   // largest exponent of A.
   std::vector<std::pair<Eigen::Index, Eigen::Index>> steps;
@@ -345,15 +347,17 @@ void fused_gemm(const Eigen::Matrix<typename U::a_type, -1, -1>& a,
       }
     }
     row_max.resize(std::size_t(m) * steps.size());
-    for (Eigen::Index i = 0; i < m; ++i) {
-      for (std::size_t t = 0; t < steps.size(); ++t) {
-        std::int32_t top = -(1 << 20);
-        for (Eigen::Index q = steps[t].first; q < steps[t].first + steps[t].second; ++q) {
-          top = std::max<std::int32_t>(top, ea[std::size_t(i * k + q)]);
+    lowp::detail::parallel_ranges(m, workers, 8, [&](std::ptrdiff_t begin, std::ptrdiff_t end) {
+      for (Eigen::Index i = begin; i < end; ++i) {
+        for (std::size_t t = 0; t < steps.size(); ++t) {
+          std::int32_t top = -(1 << 20);
+          for (Eigen::Index q = steps[t].first; q < steps[t].first + steps[t].second; ++q) {
+            top = std::max<std::int32_t>(top, ea[std::size_t(i * k + q)]);
+          }
+          row_max[std::size_t(i) * steps.size() + t] = top;
         }
-        row_max[std::size_t(i) * steps.size() + t] = top;
       }
-    }
+    });
   }
   const Eigen::Index blocks = (n + L - 1) / L;
   lowp::detail::parallel_ranges(blocks, workers, 1, [&](std::ptrdiff_t begin, std::ptrdiff_t end) {
@@ -405,18 +409,21 @@ void fused_gemm(const Eigen::Matrix<typename U::a_type, -1, -1>& a,
     }
   });
   // Rows and columns with NaN or Inf operands: the scalar chain (rare; the lane results there are void).
-  std::vector<typename U::a_type> row(static_cast<std::size_t>(k));
-  for (Eigen::Index i = 0; i < m; ++i) {
-    for (Eigen::Index j = 0; j < n; ++j) {
-      if (!row_special[std::size_t(i)] && !column_special[std::size_t(j)]) continue;
-      for (Eigen::Index q = 0; q < k; ++q) row[std::size_t(q)] = a(i, q);
-      const auto* y = b.data() + j * k;
-      d[i + j * m] =
-          chain_with_promotion<U>([&](std::size_t k0, std::size_t len,
-                                      float acc) { return chain<U>(row.data() + k0, y + k0, len, acc); },
-                                  std::size_t(k), c[i + j * m], promote);
+  // Checking every output is itself O(m n): on the threads, by columns.
+  lowp::detail::parallel_ranges(n, workers, 8, [&](std::ptrdiff_t begin, std::ptrdiff_t end) {
+    std::vector<typename U::a_type> row(static_cast<std::size_t>(k));
+    for (Eigen::Index j = begin; j < end; ++j) {
+      for (Eigen::Index i = 0; i < m; ++i) {
+        if (!row_special[std::size_t(i)] && !column_special[std::size_t(j)]) continue;
+        for (Eigen::Index q = 0; q < k; ++q) row[std::size_t(q)] = a(i, q);
+        const auto* y = b.data() + j * k;
+        d[i + j * m] =
+            chain_with_promotion<U>([&](std::size_t k0, std::size_t len,
+                                        float acc) { return chain<U>(row.data() + k0, y + k0, len, acc); },
+                                    std::size_t(k), c[i + j * m], promote);
+      }
     }
-  }
+  });
 }
 
 template <class U>
@@ -458,12 +465,16 @@ Eigen::Matrix<typename U::d_type, -1, -1> gemm_impl(const Eigen::Matrix<typename
     return d;
   } else {
     std::vector<operand> a_rows(std::size_t(m * k)), b_cols(std::size_t(k * n));
-    for (Eigen::Index q = 0; q < k; ++q) {
-      for (Eigen::Index i = 0; i < m; ++i) a_rows[std::size_t(i * k + q)] = decode_operand(a(i, q));
-    }
-    for (Eigen::Index j = 0; j < n; ++j) {
-      for (Eigen::Index q = 0; q < k; ++q) b_cols[std::size_t(j * k + q)] = decode_operand(b(q, j));
-    }
+    lowp::detail::parallel_ranges(m, workers, 8, [&](std::ptrdiff_t begin, std::ptrdiff_t end) {
+      for (Eigen::Index i = begin; i < end; ++i) {
+        for (Eigen::Index q = 0; q < k; ++q) a_rows[std::size_t(i * k + q)] = decode_operand(a(i, q));
+      }
+    });
+    lowp::detail::parallel_ranges(n, workers, 8, [&](std::ptrdiff_t begin, std::ptrdiff_t end) {
+      for (Eigen::Index j = begin; j < end; ++j) {
+        for (Eigen::Index q = 0; q < k; ++q) b_cols[std::size_t(j * k + q)] = decode_operand(b(q, j));
+      }
+    });
     lowp::detail::parallel_ranges(n, workers, 1, [&](std::ptrdiff_t begin, std::ptrdiff_t end) {
       for (Eigen::Index j = begin; j < end; ++j) {
         for (Eigen::Index i = 0; i < m; ++i) {
@@ -598,7 +609,7 @@ struct decoded_blocks {
   Eigen::Index lines = 0, k = 0, blocks = 0;
 };
 template <class Format>
-decoded_blocks<Format> decode_blocks(const quantized_matrix<Format>& q, bool rows) {
+decoded_blocks<Format> decode_blocks(const quantized_matrix<Format>& q, bool rows, threads workers) {
   using element = typename Format::element_type;
   using scale = typename Format::scale_type;
   decoded_blocks<Format> out;
@@ -607,17 +618,19 @@ decoded_blocks<Format> decode_blocks(const quantized_matrix<Format>& q, bool row
   out.blocks = (out.k + Format::block_size - 1) / Format::block_size;
   out.elements.resize(std::size_t(out.lines * out.k));
   out.scales.resize(std::size_t(out.lines * out.blocks));
-  for (Eigen::Index line = 0; line < out.lines; ++line) {
-    for (Eigen::Index p = 0; p < out.k; ++p) {
-      const Eigen::Index r = rows ? line : p, c = rows ? p : line;
-      out.elements[std::size_t(line * out.k + p)] =
-          decode_operand(element::from_bits(typename element::storage_type(q.code(r, c))));
-      if (p % Format::block_size == 0) {
-        out.scales[std::size_t(line * out.blocks + p / Format::block_size)] =
-            decode_scale(scale::from_bits(typename scale::storage_type(q.scale_code(r, c))));
+  lowp::detail::parallel_ranges(out.lines, workers, 8, [&](std::ptrdiff_t begin, std::ptrdiff_t end) {
+    for (Eigen::Index line = begin; line < end; ++line) {
+      for (Eigen::Index p = 0; p < out.k; ++p) {
+        const Eigen::Index r = rows ? line : p, c = rows ? p : line;
+        out.elements[std::size_t(line * out.k + p)] =
+            decode_operand(element::from_bits(typename element::storage_type(q.code(r, c))));
+        if (p % Format::block_size == 0) {
+          out.scales[std::size_t(line * out.blocks + p / Format::block_size)] =
+              decode_scale(scale::from_bits(typename scale::storage_type(q.scale_code(r, c))));
+        }
       }
     }
-  }
+  });
   return out;
 }
 
@@ -662,20 +675,22 @@ void fp4_gemm(const decoded_blocks<FA>& a, const decoded_blocks<FB>& b, Eigen::I
   std::vector<std::int32_t> a_pairs(std::size_t(m * kp / 2), 0), esa(std::size_t(m * steps * 4)),
       msa(esa.size());
   std::vector<char> a_nan(std::size_t(m), 0);
-  for (Eigen::Index i = 0; i < m; ++i) {
-    for (Eigen::Index q = 0; q < k; ++q) {
-      const std::uint32_t v = std::uint16_t(times_two(a.elements[std::size_t(i * k + q)]));
-      a_pairs[std::size_t((i * kp + q) / 2)] |= std::int32_t(q % 2 ? v << 16 : v);
-    }
-    for (Eigen::Index s = 0; s < steps; ++s) {
-      for (int g = 0; g < groups[std::size_t(s)]; ++g) {
-        const operand& x = a.scales[std::size_t(i * blocks + (s * w + 16 * g) / block)];
-        esa[std::size_t((i * steps + s) * 4 + g)] = x.exponent;
-        msa[std::size_t((i * steps + s) * 4 + g)] = std::int32_t(x.significand);
-        a_nan[std::size_t(i)] |= x.kind == operand_kind::nan;
+  lowp::detail::parallel_ranges(m, workers, 8, [&](std::ptrdiff_t begin, std::ptrdiff_t end) {
+    for (Eigen::Index i = begin; i < end; ++i) {
+      for (Eigen::Index q = 0; q < k; ++q) {
+        const std::uint32_t v = std::uint16_t(times_two(a.elements[std::size_t(i * k + q)]));
+        a_pairs[std::size_t((i * kp + q) / 2)] |= std::int32_t(q % 2 ? v << 16 : v);
+      }
+      for (Eigen::Index s = 0; s < steps; ++s) {
+        for (int g = 0; g < groups[std::size_t(s)]; ++g) {
+          const operand& x = a.scales[std::size_t(i * blocks + (s * w + 16 * g) / block)];
+          esa[std::size_t((i * steps + s) * 4 + g)] = x.exponent;
+          msa[std::size_t((i * steps + s) * 4 + g)] = std::int32_t(x.significand);
+          a_nan[std::size_t(i)] |= x.kind == operand_kind::nan;
+        }
       }
     }
-  }
+  });
   const Eigen::Index column_blocks = (n + fp4_lanes - 1) / fp4_lanes;
   std::vector<char> column_nan(std::size_t(n), 0);
   lowp::detail::parallel_ranges(column_blocks, workers, 1, [&](std::ptrdiff_t begin, std::ptrdiff_t end) {
@@ -711,12 +726,14 @@ void fp4_gemm(const decoded_blocks<FA>& a, const decoded_blocks<FB>& b, Eigen::I
     }
   });
   // Outputs whose row or column has a NaN scale: the scalar chain.
-  for (Eigen::Index j = 0; j < n; ++j) {
-    for (Eigen::Index i = 0; i < m; ++i) {
-      if (!column_nan[std::size_t(j)] && !a_nan[std::size_t(i)]) continue;
-      d[i + j * m] = block_chain_with_promotion<U>(a, b, i, j, c[i + j * m], promote);
+  lowp::detail::parallel_ranges(n, workers, 8, [&](std::ptrdiff_t begin, std::ptrdiff_t end) {
+    for (Eigen::Index j = begin; j < end; ++j) {
+      for (Eigen::Index i = 0; i < m; ++i) {
+        if (!column_nan[std::size_t(j)] && !a_nan[std::size_t(i)]) continue;
+        d[i + j * m] = block_chain_with_promotion<U>(a, b, i, j, c[i + j * m], promote);
+      }
     }
-  }
+  });
 }
 
 }  // namespace detail
@@ -757,8 +774,8 @@ Eigen::MatrixXf block_gemm_impl(const quantized_matrix<FA>& a, const quantized_m
   const Eigen::Index m = a.rows(), k = a.cols(), n = b.cols();
   Eigen::MatrixXf d(m, n);
   if (m == 0 || n == 0) return d;
-  const auto rows = decode_blocks(a, true);
-  const auto columns = decode_blocks(b, false);
+  const auto rows = decode_blocks(a, true, workers);
+  const auto columns = decode_blocks(b, false, workers);
   // NVFP4: the unit runs from +0 on the codes and block scales; the tensor scales and c come in the
   // epilogue D = alpha * P + C.
   constexpr bool epilogue = FA::has_tensor_scale || FB::has_tensor_scale;
@@ -777,10 +794,12 @@ Eigen::MatrixXf block_gemm_impl(const quantized_matrix<FA>& a, const quantized_m
   }
   if constexpr (epilogue) {
     const float alpha = a.tensor_scale() * b.tensor_scale();
-    for (Eigen::Index i = 0; i < d.size(); ++i) {
-      const float v = float(double(alpha) * double(d.data()[i]));  // exact in double: one fp32 rounding
-      d.data()[i] = promote_add(v, c.data()[i]);
-    }
+    lowp::detail::parallel_ranges(d.size(), workers, 1024, [&](std::ptrdiff_t begin, std::ptrdiff_t end) {
+      for (Eigen::Index i = begin; i < end; ++i) {
+        const float v = float(double(alpha) * double(d.data()[i]));  // exact in double: one fp32 rounding
+        d.data()[i] = promote_add(v, c.data()[i]);
+      }
+    });
   }
   return d;
 }
