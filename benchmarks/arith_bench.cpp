@@ -1,7 +1,8 @@
 // L-Mul GEMM and GEMM under each accumulation policy, against Eigen's float GEMM in the same run, single
 // thread. Reported as GFLOP/s (2 n^3 per product: one multiply and one add per term, whatever they cost).
 // threads/...: the same calls with lowp::threads{t}, timed by the wall clock (UseRealTime), CPU time summed
-// over all threads (MeasureProcessCPUTime); the speedup is threads:2 over threads:1 of the same case.
+// over all threads (MeasureProcessCPUTime); the speedup is threads:2 over threads:1 of the same case
+// (scripts/threads_speedup.sh prints it).
 #include <ctime>
 
 #include <Eigen/Core>
@@ -123,6 +124,7 @@ void gemm_on_threads(benchmark::State& state) {
     caller += caller_cpu_seconds() - start;
   }
   state.counters["caller_cpu_ms"] = benchmark::Counter(caller * 1e3, benchmark::Counter::kAvgIterations);
+  state.SetItemsProcessed(state.iterations() * n * n * n);  // multiply-adds
   set_gflops(state, n);
 }
 

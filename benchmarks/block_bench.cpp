@@ -4,9 +4,10 @@
 //   gemm/quantize_both+gemm/F/n quantize A (rows) and B (columns) into F, then lowp::gemm (accumulate<float>)
 //   gemm/gemm_only/F/n          lowp::gemm on operands quantized beforehand
 // MXFP4 and MXINT8 take the integer path (exact int32 block sums, AVX512-VNNI where compiled); MXFP8 and
-// NVFP4 the decoded-panel path (Eigen's kernel). threads/...: the same calls with lowp::threads{t}, timed by
-// the wall clock (UseRealTime), CPU time summed over all threads (MeasureProcessCPUTime); the speedup is
-// threads:2 over threads:1 of the same case in the same run.
+// NVFP4 the decoded-panel path (Eigen's kernel). threads/...: quantize, quantize both + gemm and gemm alone
+// with lowp::threads{t}, timed by the wall clock (UseRealTime), CPU time summed over all threads
+// (MeasureProcessCPUTime; caller_cpu_ms is the calling thread's share); the speedup is threads:2 over
+// threads:1 of the same case in the same run (scripts/threads_speedup.sh prints it).
 #include <ctime>
 #include <random>
 
@@ -105,32 +106,42 @@ double caller_cpu_seconds() {
   return double(t.tv_sec) + 1e-9 * double(t.tv_nsec);
 }
 
-// quantize (A along rows) and quantize both + gemm, on `threads` threads.
-template <class F, bool Gemm>
+// On `threads` threads: quantize (A along rows), quantize both + gemm, or gemm alone (operands quantized
+// beforehand). Items: elements quantized, or multiply-adds (n^3).
+enum class threaded { quantize, quantize_both_and_gemm, gemm_only };
+
+template <class F, threaded What, class Rounding = lowp::rounding::nearest_even>
 void on_threads(benchmark::State& state) {
   const Eigen::Index n = state.range(0);
   const lowp::threads workers{int(state.range(1))};
   const Eigen::MatrixXf a = gaussian(n, n, 3), b = gaussian(n, n, 4);
+  const auto qa_fixed = lowp::quantize<F>(a, lowp::block_axis::row);
+  const auto qb_fixed = lowp::quantize<F>(b, lowp::block_axis::column);
   double caller = 0.0;
   for (auto _ : state) {
     const double start = caller_cpu_seconds();
-    const auto qa = lowp::quantize<F>(a, lowp::block_axis::row, workers);
-    if constexpr (Gemm) {
+    if constexpr (What == threaded::quantize) {
+      const auto qa = lowp::quantize<F, Rounding>(a, lowp::block_axis::row, std::uint64_t(7), workers);
+      benchmark::DoNotOptimize(qa.packed_codes().data());
+    } else if constexpr (What == threaded::quantize_both_and_gemm) {
+      const auto qa = lowp::quantize<F>(a, lowp::block_axis::row, workers);
       const auto qb = lowp::quantize<F>(b, lowp::block_axis::column, workers);
       Eigen::MatrixXf c = lowp::gemm(qa, qb, workers);
       benchmark::DoNotOptimize(c.data());
     } else {
-      benchmark::DoNotOptimize(qa.packed_codes().data());
+      Eigen::MatrixXf c = lowp::gemm(qa_fixed, qb_fixed, workers);
+      benchmark::DoNotOptimize(c.data());
     }
     benchmark::ClobberMemory();
     caller += caller_cpu_seconds() - start;
   }
   state.counters["caller_cpu_ms"] = benchmark::Counter(caller * 1e3, benchmark::Counter::kAvgIterations);
-  if constexpr (Gemm) {
+  if constexpr (What == threaded::quantize) {
+    state.SetItemsProcessed(state.iterations() * n * n);
+  } else {
+    state.SetItemsProcessed(state.iterations() * n * n * n);
     state.counters["GFLOP/s"] = benchmark::Counter(
         2.0 * double(n) * n * n, benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
-  } else {
-    state.SetItemsProcessed(state.iterations() * n * n);
   }
 }
 
@@ -212,10 +223,19 @@ BENCHMARK(gemm_only<lowp::nvfp4>)->Name("gemm/gemm_only/nvfp4")->Arg(1024)->Unit
       ->MeasureProcessCPUTime() \
       ->UseRealTime()           \
       ->Unit(benchmark::kMillisecond)
-BENCHMARK(on_threads<lowp::mxfp4, false>)->Name("threads/quantize/mxfp4") LOWP_THREAD_ARGS;
-BENCHMARK(on_threads<lowp::mxfp4, true>)->Name("threads/quantize_both+gemm/mxfp4") LOWP_THREAD_ARGS;
-BENCHMARK(on_threads<lowp::mxint8, true>)->Name("threads/quantize_both+gemm/mxint8") LOWP_THREAD_ARGS;
-BENCHMARK(on_threads<lowp::mxfp8_e4m3, true>)->Name("threads/quantize_both+gemm/mxfp8_e4m3") LOWP_THREAD_ARGS;
+BENCHMARK(on_threads<lowp::mxfp4, threaded::quantize>)->Name("threads/quantize/mxfp4") LOWP_THREAD_ARGS;
+BENCHMARK(on_threads<lowp::mxfp4, threaded::quantize, lowp::rounding::stochastic<>>)
+    ->Name("threads/quantize/mxfp4_stochastic") LOWP_THREAD_ARGS;
+BENCHMARK(on_threads<lowp::nvfp4, threaded::quantize>)->Name("threads/quantize/nvfp4") LOWP_THREAD_ARGS;
+BENCHMARK(on_threads<lowp::mxfp4, threaded::quantize_both_and_gemm>)
+    ->Name("threads/quantize_both+gemm/mxfp4") LOWP_THREAD_ARGS;
+BENCHMARK(on_threads<lowp::mxint8, threaded::quantize_both_and_gemm>)
+    ->Name("threads/quantize_both+gemm/mxint8") LOWP_THREAD_ARGS;
+BENCHMARK(on_threads<lowp::mxfp8_e4m3, threaded::quantize_both_and_gemm>)
+    ->Name("threads/quantize_both+gemm/mxfp8_e4m3") LOWP_THREAD_ARGS;
+BENCHMARK(on_threads<lowp::mxfp4, threaded::gemm_only>)->Name("threads/gemm_only/mxfp4") LOWP_THREAD_ARGS;
+BENCHMARK(on_threads<lowp::mxfp8_e4m3, threaded::gemm_only>)
+    ->Name("threads/gemm_only/mxfp8_e4m3") LOWP_THREAD_ARGS;
 BENCHMARK(rht)->Name("hadamard_transform/block32")->Arg(1024);
 
 }  // namespace

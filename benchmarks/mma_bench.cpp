@@ -4,7 +4,10 @@
 //   mma/gemm/<unit>/n                 lowp::mma::gemm<unit>(A, B, C) on operands already in the input format
 //   mma/gemm_quantized/<unit>/n       lowp::mma::gemm<unit>(qa, qb, C) on quantized operands
 //   mma/dot/<unit>/k                  lowp::mma::dot<unit> over fresh operands (items = products)
-// threads:2 runs the same call with lowp::threads{2} (wall clock); the speedup is threads:2 over threads:1.
+// threads/mma/...: the same calls with lowp::threads{t}, timed by the wall clock (UseRealTime), CPU time
+// summed over all threads (MeasureProcessCPUTime; caller_cpu_ms is the calling thread's share); the speedup
+// is threads:2 over threads:1 of the same case in the same run (scripts/threads_speedup.sh prints it).
+#include <ctime>
 #include <random>
 #include <vector>
 
@@ -37,6 +40,13 @@ void eigen_float(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * n * n * n);
 }
 
+// CPU seconds of the calling thread (with the process's CPU time: each thread's share of a threaded call).
+double caller_cpu_seconds() {
+  timespec t;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return double(t.tv_sec) + 1e-9 * double(t.tv_nsec);
+}
+
 template <class U>
 void gemm(benchmark::State& state) {
   using A = typename U::a_type;
@@ -47,10 +57,14 @@ void gemm(benchmark::State& state) {
   const Eigen::Matrix<A, -1, -1> a = gaussian(n, n, 1).unaryExpr([](float x) { return A(x); });
   const Eigen::Matrix<B, -1, -1> b = gaussian(n, n, 2).unaryExpr([](float x) { return B(x); });
   const Eigen::Matrix<D, -1, -1> c = Eigen::Matrix<D, -1, -1>::Constant(n, n, D(0.0f));
+  double caller = 0.0;
   for (auto _ : state) {
+    const double start = caller_cpu_seconds();
     auto d = lowp::mma::gemm<U>(a, b, c, workers);
     benchmark::DoNotOptimize(d.data());
+    caller += caller_cpu_seconds() - start;
   }
+  state.counters["caller_cpu_ms"] = benchmark::Counter(caller * 1e3, benchmark::Counter::kAvgIterations);
   state.SetItemsProcessed(state.iterations() * n * n * n);
 }
 
@@ -61,10 +75,14 @@ void gemm_quantized(benchmark::State& state) {
   const auto qa = lowp::quantize<typename U::a_type>(gaussian(n, n, 1), lowp::block_axis::row);
   const auto qb = lowp::quantize<typename U::b_type>(gaussian(n, n, 2), lowp::block_axis::column);
   const Eigen::MatrixXf c = Eigen::MatrixXf::Zero(n, n);
+  double caller = 0.0;
   for (auto _ : state) {
+    const double start = caller_cpu_seconds();
     Eigen::MatrixXf d = lowp::mma::gemm<U>(qa, qb, c, workers);
     benchmark::DoNotOptimize(d.data());
+    caller += caller_cpu_seconds() - start;
   }
+  state.counters["caller_cpu_ms"] = benchmark::Counter(caller * 1e3, benchmark::Counter::kAvgIterations);
   state.SetItemsProcessed(state.iterations() * n * n * n);
 }
 
@@ -100,16 +118,12 @@ BENCHMARK(gemm<unit<hopper, float8_e4m3fn, float8_e4m3fn, float>>)
     ->Name("mma/gemm/hopper_e4m3_f32")
     ->ArgNames({"n", "threads"})
     ->Args({1024, 1})
-    ->Args({1024, 2})
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime();
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK(gemm_quantized<unit<blackwell, mxfp4, mxfp4, float>>)
     ->Name("mma/gemm_quantized/blackwell_mxfp4")
     ->ArgNames({"n", "threads"})
     ->Args({1024, 1})
-    ->Args({1024, 2})
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime();
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK(gemm_quantized<unit<blackwell, nvfp4, nvfp4, float>>)
     ->Name("mma/gemm_quantized/blackwell_nvfp4")
     ->ArgNames({"n", "threads"})
@@ -141,6 +155,17 @@ BENCHMARK(gemm<unit<cdna3, float16, float16, float>>)
     ->Args({512, 1})
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(eigen_float)->Name("mma/eigen_float")->Arg(512)->Unit(benchmark::kMillisecond);
+#define LOWP_THREAD_ARGS        \
+  ->ArgNames({"n", "threads"})  \
+      ->Args({1024, 1})         \
+      ->Args({1024, 2})         \
+      ->MeasureProcessCPUTime() \
+      ->UseRealTime()           \
+      ->Unit(benchmark::kMillisecond)
+BENCHMARK(gemm<unit<hopper, float8_e4m3fn, float8_e4m3fn, float>>)
+    ->Name("threads/mma/gemm/hopper_e4m3_f32") LOWP_THREAD_ARGS;
+BENCHMARK(gemm_quantized<unit<blackwell, mxfp4, mxfp4, float>>)
+    ->Name("threads/mma/gemm_quantized/blackwell_mxfp4") LOWP_THREAD_ARGS;
 BENCHMARK(dot<unit<hopper, float8_e4m3fn, float8_e4m3fn, float>>)->Name("mma/dot/hopper_e4m3_f32")->Arg(4096);
 BENCHMARK(dot<unit<hopper, float16, float16, float>>)->Name("mma/dot/hopper_f16_f32")->Arg(4096);
 BENCHMARK(dot<unit<cdna3, float16, float16, float>>)->Name("mma/dot/cdna3_f16_f32")->Arg(4096);

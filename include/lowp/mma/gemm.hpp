@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -43,6 +44,29 @@
 namespace lowp::mma {
 
 namespace detail {
+
+// An allocator whose value-less construct leaves the element as it is: the decoded operands are written in
+// whole by the threads (each its own rows or columns), so zeroing megabytes of them first on the calling
+// thread would be serial work thrown away. For implicit-lifetime element types (operands, integers) only.
+template <class T>
+struct written_later_allocator : std::allocator<T> {
+  using value_type = T;
+  written_later_allocator() noexcept = default;
+  template <class U>
+  written_later_allocator(const written_later_allocator<U>&) noexcept {}
+  template <class U>
+  struct rebind {
+    using other = written_later_allocator<U>;
+  };
+  template <class U>
+  void construct(U*) noexcept {}
+  template <class U, class... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+template <class T>
+using written_later = std::vector<T, written_later_allocator<T>>;
 
 inline std::string shape_text(Eigen::Index rows, Eigen::Index cols) {
   return std::to_string(rows) + "x" + std::to_string(cols);
@@ -313,9 +337,9 @@ void fused_gemm(const Eigen::Matrix<typename U::a_type, -1, -1>& a,
   using Value = std::conditional_t<floats, float, Lane>;
   using Exponent = std::conditional_t<floats, std::int16_t, std::int32_t>;
   constexpr int L = floats ? lanes : 16;
-  std::vector<Exponent> ea(std::size_t(m * k));
-  std::vector<Value> am(ea.size());
-  std::vector<Lane> as(floats ? 0 : ea.size());
+  written_later<Exponent> ea(std::size_t(m * k));
+  written_later<Value> am(ea.size());
+  written_later<Lane> as(floats ? 0 : ea.size());
   std::vector<char> row_special(std::size_t(m), 0), column_special(std::size_t(n), 0);
   lowp::detail::parallel_ranges(m, workers, 8, [&](std::ptrdiff_t begin, std::ptrdiff_t end) {
     for (Eigen::Index i = begin; i < end; ++i) {
@@ -464,7 +488,7 @@ Eigen::Matrix<typename U::d_type, -1, -1> gemm_impl(const Eigen::Matrix<typename
     fused_gemm<U, Lane>(a, b, c.data(), d.data(), promote, workers);
     return d;
   } else {
-    std::vector<operand> a_rows(std::size_t(m * k)), b_cols(std::size_t(k * n));
+    written_later<operand> a_rows(std::size_t(m * k)), b_cols(std::size_t(k * n));
     lowp::detail::parallel_ranges(m, workers, 8, [&](std::ptrdiff_t begin, std::ptrdiff_t end) {
       for (Eigen::Index i = begin; i < end; ++i) {
         for (Eigen::Index q = 0; q < k; ++q) a_rows[std::size_t(i * k + q)] = decode_operand(a(i, q));
@@ -604,8 +628,8 @@ inline void fp4_lane_step(const std::int32_t* a_pairs, const std::int16_t* b_pai
 // The operands of a quantized matrix along K, decoded: A's rows (a blocked along rows) or B's columns.
 template <class Format>
 struct decoded_blocks {
-  std::vector<operand> elements;  // [line * k + q]
-  std::vector<operand> scales;    // [line * blocks + block]
+  written_later<operand> elements;  // [line * k + q]
+  written_later<operand> scales;    // [line * blocks + block]
   Eigen::Index lines = 0, k = 0, blocks = 0;
 };
 template <class Format>
@@ -672,11 +696,12 @@ void fp4_gemm(const decoded_blocks<FA>& a, const decoded_blocks<FB>& b, Eigen::I
     for (int g = 0; g < 4; ++g) present += (s * w + 16 * g) / block < blocks;
     groups[std::size_t(s)] = present;
   }
-  std::vector<std::int32_t> a_pairs(std::size_t(m * kp / 2), 0), esa(std::size_t(m * steps * 4)),
-      msa(esa.size());
+  written_later<std::int32_t> a_pairs(std::size_t(m * kp / 2));  // each row zeroed by its thread below
+  std::vector<std::int32_t> esa(std::size_t(m * steps * 4)), msa(esa.size());
   std::vector<char> a_nan(std::size_t(m), 0);
   lowp::detail::parallel_ranges(m, workers, 8, [&](std::ptrdiff_t begin, std::ptrdiff_t end) {
     for (Eigen::Index i = begin; i < end; ++i) {
+      std::fill_n(a_pairs.begin() + i * kp / 2, kp / 2, 0);
       for (Eigen::Index q = 0; q < k; ++q) {
         const std::uint32_t v = std::uint16_t(times_two(a.elements[std::size_t(i * k + q)]));
         a_pairs[std::size_t((i * kp + q) / 2)] |= std::int32_t(q % 2 ? v << 16 : v);
