@@ -42,39 +42,58 @@ namespace lowp::posit_detail {
 
 #if LOWP_POSIT_BINARY64
 
-// `test == 0 ? if_zero : otherwise` as one test and one cmov on x86-64. core::blend takes a bool, which
-// costs a setcc and a second test; here the flags come from the value itself.
-[[gnu::always_inline]] inline std::uint64_t select_if_zero(std::uint64_t test, std::uint64_t if_zero,
-                                                           std::uint64_t otherwise) noexcept {
+// Written over lanes L (core/lanes.hpp) with F = the double lanes of the same width: L = std::uint64_t for
+// the scalar operators, a SIMD vector for the add and subtract spans (elementwise.hpp). Multiply and
+// divide need a fused multiply-add, which GCC's vector extensions do not spell: scalar only.
+
+// `test == 0 ? if_zero : otherwise`. On one x86-64 lane one test and one cmov: core::blend takes a bool,
+// which costs a setcc and a second test; here the flags come from the value itself.
+template <class L>
+[[gnu::always_inline]] inline L select_if_zero(L test, L if_zero, L otherwise) noexcept {
 #if defined(__x86_64__)
-  asm("test %1, %1\n\tcmovz %2, %0" : "+r"(otherwise) : "r"(test), "r"(if_zero) : "cc");
-  return otherwise;
-#else
-  return core::blend(test == 0, if_zero, otherwise);
+  if constexpr (std::is_arithmetic_v<L>) {
+    asm("test %1, %1\n\tcmovz %2, %0" : "+r"(otherwise) : "r"(test), "r"(if_zero) : "cc");
+    return otherwise;
+  }
 #endif
+  return core::blend(test == 0, if_zero, otherwise);
+}
+
+// x >> count with copies of the top bit shifted in (count below 64).
+template <class L, class Count>
+[[gnu::always_inline]] inline L shift_right_arithmetic(L x, Count count) noexcept {
+  if constexpr (std::is_arithmetic_v<L>) {
+    return static_cast<L>(static_cast<std::int64_t>(x) >> count);
+  } else {
+    typedef long long signed_lanes __attribute__((vector_size(sizeof(L))));
+    if constexpr (std::is_arithmetic_v<Count>) {
+      return (L)((signed_lanes)x >> count);
+    } else {
+      return (L)((signed_lanes)x >> (signed_lanes)count);
+    }
+  }
 }
 
 // The exact value of a code as a double, times 2 if `Twice`; 0 gives +0.0 and NaR a quiet NaN, which the
 // operations carry through to their double result (so does x / 0), where one look at its exponent finds it.
 // The operations form twice their result (round_binary64 wants that, see there) by doubling one operand.
-template <int N, int ES, bool Twice = false>
-[[gnu::always_inline]] inline double binary64_of(std::uint32_t code) noexcept {
-  const std::int64_t negative = -static_cast<std::int64_t>((code >> (N - 1)) & 1u);  // 0 or all ones
-  const std::uint64_t magnitude = (std::uint64_t{code} ^ negative) - negative;
-  const std::uint64_t body = magnitude << (65 - N);  // the N - 1 bits after the sign, left-aligned
-  const std::int64_t ones = static_cast<std::int64_t>(body) >> 63;  // all ones when the regime is of ones
-  // The regime's run length (the | 1 spares a zero test; 0 and NaR, whose body is 0, are selected below).
-  const std::int64_t run = std::countl_zero((body ^ static_cast<std::uint64_t>(ones)) | 1u);
-  const std::int64_t regime = -run ^ ones;  // run - 1 for a run of ones, -run for zeros
+template <int N, int ES, bool Twice = false, class L>
+[[gnu::always_inline]] inline core::f64_lanes_for<L> binary64_of(L code) noexcept {
+  const L negative = L{} - ((code >> (N - 1)) & 1u);  // 0 or all ones
+  const L magnitude = (code ^ negative) - negative;
+  const L body = magnitude << (65 - N);             // the N - 1 bits after the sign, left-aligned
+  const L ones = shift_right_arithmetic(body, 63);  // all ones when the regime is a run of ones
+  // The regime's run length (0 and NaR, whose body is 0, read 63 and are selected below).
+  const L run = core::countl_zero_lanes(body ^ ones);
+  const L regime = (L{} - run) ^ ones;  // run - 1 for a run of ones, -run for zeros
   // The exponent bits and the fraction after the regime and its terminator; shifted down so the exponent
   // bits land on the low end of the double's exponent field, where they add to 2^ES * regime.
-  const std::uint64_t rest = (body << run) << 1;
-  const std::uint64_t bits =
-      (static_cast<std::uint64_t>((regime << ES) + (Twice ? 1024 : 1023)) << 52) + (rest >> (12 - ES));
-  const std::uint64_t value = bits | (static_cast<std::uint64_t>(negative) << 63);
+  const L rest = (body << run) << 1;
+  const L bits = (((regime << ES) + (Twice ? 1024u : 1023u)) << 52) + (rest >> (12 - ES));
+  const L value = bits | (negative << 63);
   // 0 and NaR: the sign alone says which (a NaN whose sign bit is set, or +0).
-  const std::uint64_t special = static_cast<std::uint64_t>(negative) & 0xfff8000000000000u;
-  return core::bit_cast<double>(select_if_zero(body, special, value));
+  const L special = negative & 0xfff8000000000000u;
+  return core::float_of<core::f64_lanes_for<L>>(select_if_zero(body, special, value));
 }
 
 // The code nearest to (value + tail) / 2, where tail is the exact rest of the result, below half of value's
@@ -83,18 +102,18 @@ template <int N, int ES, bool Twice = false>
 // sums cannot, being multiples of minpos); a zero value gives 0, a NaN or an infinity NaR.
 // Why twice the result: its biased exponent 1024 + scale then ends in the posit's exponent bits (1024 is a
 // multiple of 2^ES), so one shift of the double's bits gives the exponent bits and the fraction together.
-template <int N, int ES, bool CanUnderflow>
-[[gnu::always_inline]] inline std::uint32_t round_binary64(double value, double tail,
-                                                           std::uint64_t relative_sign) noexcept {
+template <int N, int ES, bool CanUnderflow, class L>
+[[gnu::always_inline]] inline L round_binary64(core::f64_lanes_for<L> value, core::f64_lanes_for<L> tail,
+                                               L relative_sign) noexcept {
   using F = posit_format<N, ES>;
-  const auto bits = core::bit_cast<std::uint64_t>(value);
-  const std::int64_t negative = static_cast<std::int64_t>(bits) >> 63;
-  const std::uint64_t biased = (bits << 1) >> 53;
-  std::int64_t scale = static_cast<std::int64_t>(biased) - 1024;
-  scale = scale > F::max_scale ? F::max_scale : scale;
-  if constexpr (CanUnderflow) scale = scale < F::min_scale ? F::min_scale : scale;
-  const std::int64_t regime = scale >> ES;
-  const std::int64_t zeros = regime >> 63;  // all ones when the regime is a run of zeros
+  const L bits = core::bits_of<L>(value);
+  const L negative = shift_right_arithmetic(bits, 63);
+  const L biased = (bits << 1) >> 53;
+  // The scale clamped into the posit's range, kept biased by 1024 so that unsigned min/max order it.
+  L clamped = core::lane_min(biased, core::splat<L>(1024 + F::max_scale));
+  if constexpr (CanUnderflow) clamped = core::lane_max(clamped, core::splat<L>(1024 + F::min_scale));
+  const L regime = shift_right_arithmetic(clamped - 1024u, ES);
+  const L zeros = shift_right_arithmetic(regime, 63);  // all ones when the regime is a run of zeros
   // The word: "10" then the exponent bits then the fraction, arithmetic-shifted right by the regime, gives
   // r + 1 ones and a zero for r >= 0; "01" ... shifted by -r - 1 (the top bit is 0, so sar shifts in
   // zeros) gives -r zeros and a one. Either way the shift is regime ^ zeros <= N - 2. The fraction keeps
@@ -102,46 +121,40 @@ template <int N, int ES, bool CanUnderflow>
   // holds the OR of every fraction bit below it, so that the shift loses nothing but zeros. Above maxpos
   // the exponent and fraction bits follow maxpos's regime and its terminating zero, the guard bit: they do
   // not round. Below minpos they would follow minpos's regime and must be cleared.
-  const std::uint64_t head = static_cast<std::uint64_t>(zeros + 2) << 62;
+  const L head = (zeros + 2u) << 62;
   constexpr int jam_bits = 53 - N + ES;  // the double's fraction bits that land below bit 63 - N
   constexpr std::uint64_t jam_mask = (std::uint64_t(1) << jam_bits) - 1;
-  const std::uint64_t jammed = bits | ((bits & jam_mask) + jam_mask);  // bit jam_bits: the sticky
-  std::uint64_t tail_field = ((jammed << (12 - ES)) >> 2) & ~((std::uint64_t(1) << (63 - N)) - 1);
-  if constexpr (CanUnderflow) {
-    tail_field = core::blend(biased < 1024 + F::min_scale, std::uint64_t{0}, tail_field);
-  }
-  const std::uint64_t word = head | tail_field;
+  const L jammed = bits | ((bits & jam_mask) + jam_mask);  // bit jam_bits: the sticky
+  L tail_field = ((jammed << (12 - ES)) >> 2) & ~((std::uint64_t(1) << (63 - N)) - 1);
+  if constexpr (CanUnderflow) tail_field = core::blend(biased < 1024u + F::min_scale, L{}, tail_field);
   // (The mask keeps a zero sum, whose scale is not clamped below, from shifting out of range; it is
   // selected away at the end, and x86's shifts mask the count anyway.)
-  auto body = static_cast<std::uint64_t>(static_cast<std::int64_t>(word) >> ((regime ^ zeros) & 63));
+  L body = shift_right_arithmetic(head | tail_field, (regime ^ zeros) & 63u);
   // Bit 0 of body is clear (the sticky bit lands at 65 - 2N or above): one unit there is the tail,
   // added or taken (round to nearest sees a value just above, or just below, the double).
-  const auto tail_bits = core::bit_cast<std::uint64_t>(tail);
-  const std::uint64_t tail_step =
-      static_cast<std::uint64_t>(static_cast<std::int64_t>(relative_sign) >> 63) | 1u;
-  body += select_if_zero(tail_bits << 1, 0, tail_step);
+  const L tail_step = shift_right_arithmetic(relative_sign, 63) | 1u;
+  body += select_if_zero(core::bits_of<L>(tail) << 1, L{}, tail_step);
   // Keep the top N - 1 bits, rounded to nearest even: add just under half a unit, plus the kept lowest bit.
   constexpr int cut = 65 - N;
-  const std::uint64_t magnitude = (body + ((std::uint64_t(1) << (cut - 1)) - 1) + ((body >> cut) & 1)) >> cut;
-  const std::uint64_t code = ((magnitude ^ negative) - negative) & F::code_mask;
-  const std::uint64_t finite = select_if_zero(biased, 0, code);
-  return static_cast<std::uint32_t>(select_if_zero(biased ^ 0x7ff, F::nar_code, finite));
+  const L magnitude = (body + ((std::uint64_t(1) << (cut - 1)) - 1) + ((body >> cut) & 1u)) >> cut;
+  const L code = ((magnitude ^ negative) - negative) & F::code_mask;
+  const L finite = select_if_zero(biased, L{}, code);
+  return select_if_zero(biased ^ 0x7ffu, core::splat<L>(F::nar_code), finite);
 }
 
-template <int N, int ES>
-[[gnu::always_inline]] inline std::uint32_t add_binary64(std::uint32_t a, std::uint32_t b) noexcept {
-  const double x = binary64_of<N, ES, true>(a), y = binary64_of<N, ES, true>(b);
+template <int N, int ES, class L>
+[[gnu::always_inline]] inline L add_binary64(L a, L b) noexcept {
+  const auto x = binary64_of<N, ES, true>(a), y = binary64_of<N, ES, true>(b);
   // TwoSum (Knuth): sum + error == x + y exactly, whatever the order of magnitudes.
-  const double sum = x + y;
-  const double y_part = sum - x;
-  const double error = (x - (sum - y_part)) + (y - y_part);
+  const auto sum = x + y;
+  const auto y_part = sum - x;
+  const auto error = (x - (sum - y_part)) + (y - y_part);
   // A zero sum has a zero error; a NaR operand made the sum a NaN.
-  return round_binary64<N, ES, false>(
-      sum, error, core::bit_cast<std::uint64_t>(error) ^ core::bit_cast<std::uint64_t>(sum));
+  return round_binary64<N, ES, false>(sum, error, core::bits_of<L>(error) ^ core::bits_of<L>(sum));
 }
 
 template <int N, int ES>
-[[gnu::always_inline]] inline std::uint32_t multiply_binary64(std::uint32_t a, std::uint32_t b) noexcept {
+[[gnu::always_inline]] inline std::uint64_t multiply_binary64(std::uint64_t a, std::uint64_t b) noexcept {
   const double x = binary64_of<N, ES, true>(a), y = binary64_of<N, ES>(b);
   const double product = x * y;
   const double error = __builtin_fma(x, y, -product);  // exact
@@ -152,7 +165,7 @@ template <int N, int ES>
 }
 
 template <int N, int ES>
-[[gnu::always_inline]] inline std::uint32_t divide_binary64(std::uint32_t a, std::uint32_t b) noexcept {
+[[gnu::always_inline]] inline std::uint64_t divide_binary64(std::uint64_t a, std::uint64_t b) noexcept {
   const double x = binary64_of<N, ES, true>(a), y = binary64_of<N, ES>(b);
   const double quotient = x / y;
   // x - quotient * y, exact for a correctly rounded quotient. The tail is remainder / y: its sign relative
@@ -170,21 +183,22 @@ template <int N, int ES>
 template <int N, int ES>
 LOWP_HOST_DEVICE constexpr std::uint32_t add(std::uint32_t a, std::uint32_t b) noexcept {
 #if LOWP_POSIT_BINARY64
-  if (!std::is_constant_evaluated()) return add_binary64<N, ES>(a, b);
+  if (!std::is_constant_evaluated())
+    return static_cast<std::uint32_t>(add_binary64<N, ES>(std::uint64_t{a}, std::uint64_t{b}));
 #endif
   return static_cast<std::uint32_t>(add_codes<N, ES>(std::uint64_t{a}, std::uint64_t{b}));
 }
 template <int N, int ES>
 LOWP_HOST_DEVICE constexpr std::uint32_t multiply(std::uint32_t a, std::uint32_t b) noexcept {
 #if LOWP_POSIT_BINARY64
-  if (!std::is_constant_evaluated()) return multiply_binary64<N, ES>(a, b);
+  if (!std::is_constant_evaluated()) return static_cast<std::uint32_t>(multiply_binary64<N, ES>(a, b));
 #endif
   return static_cast<std::uint32_t>(multiply_codes<N, ES>(std::uint64_t{a}, std::uint64_t{b}));
 }
 template <int N, int ES>
 LOWP_HOST_DEVICE constexpr std::uint32_t divide(std::uint32_t a, std::uint32_t b) noexcept {
 #if LOWP_POSIT_BINARY64
-  if (!std::is_constant_evaluated()) return divide_binary64<N, ES>(a, b);
+  if (!std::is_constant_evaluated()) return static_cast<std::uint32_t>(divide_binary64<N, ES>(a, b));
 #endif
   return static_cast<std::uint32_t>(divide_codes<N, ES>(std::uint64_t{a}, std::uint64_t{b}));
 }
