@@ -104,8 +104,11 @@ void encode_column(const float* x, const float* factor, const std::uint32_t* kee
     } else {
       for (Eigen::Index r = 0; r < rows; ++r) {
         // Groups: the exact quotient rounded once to binary64 (which cannot create or break a tie here).
-        const double y = Divide ? (factor[r] != 0.0f ? double(x[r]) / double(factor[r]) : 0.0)
-                                : double(x[r] * factor[r]) * double(unit);
+        // A poisoned block (NaN or Inf in it) gives code 0; its NaN never reaches the rounding, whose
+        // conversion of a NaN fraction to an integer would be undefined.
+        const double y = keep[r] == 0 ? 0.0
+                         : Divide     ? (factor[r] != 0.0f ? double(x[r]) / double(factor[r]) : 0.0)
+                                      : double(x[r] * factor[r]) * double(unit);
         double q = core::round_to_integer<Rounding>(y, stochastic ? random[r] : 0u);
         q = q > limit ? limit : q < -limit ? -limit : q;
         q = keep[r] != 0 && q == q ? q : 0.0;
