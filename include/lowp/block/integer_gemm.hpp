@@ -38,6 +38,7 @@
 #include <Eigen/Core>
 
 #include "../arith/parallel_ranges.hpp"
+#include "../core/written_later.hpp"
 #include "element.hpp"
 #include "quantized_matrix.hpp"
 
@@ -165,9 +166,9 @@ inline bool mx_terms_are_exact(const mx_exponent_range& a, const mx_exponent_ran
 // bytes[((p * groups + g) * mx_tile_rows + r) * 4 + t]; the exponent of row r's block b at
 // exponents[(p * blocks + b) * mx_tile_rows + r]. Rows past m and k past K hold the integer 0.
 struct mx_packed_a {
-  std::vector<std::uint8_t> bytes;
-  std::vector<float> exponents, powers;   // e and 2^e (NaN for a NaN scale)
-  std::vector<mx_exponent_range> ranges;  // per panel
+  written_later<std::uint8_t> bytes;       // written in whole by mx_pack_a, on the threads
+  written_later<float> exponents, powers;  // e and 2^e (NaN for a NaN scale)
+  std::vector<mx_exponent_range> ranges;   // per panel
 };
 
 // B's column panel, packed per thread: words[g * mx_tile_columns + j] = the four bytes xb(4g .. 4g+3, j),

@@ -15,7 +15,6 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
-#include <memory>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -30,6 +29,7 @@
 
 #include "../arith/parallel_ranges.hpp"
 #include "../block/quantized_matrix.hpp"
+#include "../core/written_later.hpp"
 #include "../eigen.hpp"
 #include "dot.hpp"
 
@@ -45,28 +45,7 @@ namespace lowp::mma {
 
 namespace detail {
 
-// An allocator whose value-less construct leaves the element as it is: the decoded operands are written in
-// whole by the threads (each its own rows or columns), so zeroing megabytes of them first on the calling
-// thread would be serial work thrown away. For implicit-lifetime element types (operands, integers) only.
-template <class T>
-struct written_later_allocator : std::allocator<T> {
-  using value_type = T;
-  written_later_allocator() noexcept = default;
-  template <class U>
-  written_later_allocator(const written_later_allocator<U>&) noexcept {}
-  template <class U>
-  struct rebind {
-    using other = written_later_allocator<U>;
-  };
-  template <class U>
-  void construct(U*) noexcept {}
-  template <class U, class... Args>
-  void construct(U* p, Args&&... args) {
-    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
-  }
-};
-template <class T>
-using written_later = std::vector<T, written_later_allocator<T>>;
+using lowp::detail::written_later;
 
 inline std::string shape_text(Eigen::Index rows, Eigen::Index cols) {
   return std::to_string(rows) + "x" + std::to_string(cols);
