@@ -79,9 +79,10 @@ template <class L, class Count>
 // The operations form twice their result (round_binary64 wants that, see there) by doubling one operand.
 template <int N, int ES, bool Twice = false, class L>
 [[gnu::always_inline]] inline core::f64_lanes_for<L> binary64_of(L code) noexcept {
-  const L negative = L{} - ((code >> (N - 1)) & 1u);  // 0 or all ones
-  const L magnitude = (code ^ negative) - negative;
-  const L body = magnitude << (65 - N);             // the N - 1 bits after the sign, left-aligned
+  const L top = code << (64 - N);                      // the sign at bit 63
+  const L negative = shift_right_arithmetic(top, 63);  // 0 or all ones
+  // |code| (two's complement negation commutes with the shift), then the N - 1 bits after the sign.
+  const L body = ((top ^ negative) - negative) << 1;
   const L ones = shift_right_arithmetic(body, 63);  // all ones when the regime is a run of ones
   // The regime's run length (0 and NaR, whose body is 0, read 63 and are selected below).
   const L run = core::countl_zero_lanes(body ^ ones);
