@@ -5,7 +5,9 @@
 // Why a pool: a GEMM or quantize call runs several parallel phases of about a millisecond each, and a fresh
 // std::thread per phase costs tens of microseconds to start and join. The workers here are started on first
 // use, kept for the life of the process, and wait for the next job by spinning briefly (back-to-back phases
-// follow within microseconds) and then blocking on a condition variable (an idle pool burns no core).
+// follow within microseconds) and then blocking in std::atomic::wait (a futex: an idle pool burns no core).
+// Only <atomic>, <thread> and <exception>: <mutex>, <condition_variable> and <chrono> would add a third to
+// the compile time of every unit that includes lowp.hpp.
 //
 // The rules that keep it safe:
 // - One job at a time. A call made while another user thread's job holds the pool does not wait for it: it
@@ -20,13 +22,9 @@
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
-#include <memory>
-#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -46,9 +44,9 @@ class worker_pool {
       work.run_parts();
     } else {
       worker_pool& pool = instance();
-      std::unique_lock<std::mutex> turn(pool.turn_, std::try_to_lock);
-      if (turn.owns_lock()) {
+      if (!pool.busy_.exchange(true, std::memory_order_acquire)) {
         pool.run_pooled(work);
+        pool.busy_.store(false, std::memory_order_release);
       } else {
         run_on_fresh_threads(work);
       }
@@ -57,8 +55,8 @@ class worker_pool {
   }
 
  private:
-  // One call's parts. It lives on the calling thread's stack: a worker touches it only through the shared
-  // handle below, which the caller takes back before it returns.
+  // One call's parts. It lives on the calling thread's stack; a worker reaches it only through posted_,
+  // and the caller waits until no worker is inside it before it returns (run_pooled).
   struct job {
     job(std::ptrdiff_t count, void (*function)(void*, std::ptrdiff_t), void* context) noexcept
         : parts(count), call(function), part(context) {}
@@ -68,32 +66,22 @@ class worker_pool {
     std::atomic<std::ptrdiff_t> next{0};      // the next part nobody has claimed
     std::atomic<std::ptrdiff_t> finished{0};  // parts that have returned
     std::atomic<bool> failed{false};
-    std::exception_ptr error;  // written by the first part to throw, read after `finished` reaches `parts`
+    std::exception_ptr error;  // written by the first part to throw, read once `finished` reaches `parts`
 
-    // Claims and runs parts until none is left; true if this thread finished the last one.
-    bool run_parts() noexcept {
+    // Claims and runs parts until none is left.
+    void run_parts() noexcept {
       const bool outer = !inside_a_part();
       inside_a_part() = true;
-      bool last = false;
       for (std::ptrdiff_t p; (p = next.fetch_add(1, std::memory_order_relaxed)) < parts;) {
         try {
           call(part, p);
         } catch (...) {
           if (!failed.exchange(true, std::memory_order_relaxed)) error = std::current_exception();
         }
-        last = finished.fetch_add(1, std::memory_order_acq_rel) + 1 == parts;
+        if (finished.fetch_add(1, std::memory_order_acq_rel) + 1 == parts) finished.notify_all();
       }
       if (outer) inside_a_part() = false;
-      return last;
     }
-    bool done() const noexcept { return finished.load(std::memory_order_acquire) == parts; }
-  };
-
-  // What workers see of the current job: the pointer is cleared (under the pool's mutex) before the job's
-  // owner returns, and a worker holds the mutex while it takes the pointer and registers as a user.
-  struct posting {
-    job* work = nullptr;
-    std::ptrdiff_t users = 0;  // workers between taking `work` and leaving it
   };
 
   template <class Part>
@@ -111,18 +99,19 @@ class worker_pool {
     return *pool;
   }
 
-  // Spins (without a system call) for up to `spin` waiting for `ready`, then blocks on `signal`.
-  template <class Ready>
-  void wait_for(std::condition_variable& signal, Ready ready) {
-    constexpr auto spin = std::chrono::microseconds(50);
-    const auto until = std::chrono::steady_clock::now() + spin;
-    for (int i = 1; !ready(); ++i) {
+  // Waits until `value` is no longer `old`: spins first (about 20-60 microseconds of pause instructions,
+  // as long as a futex wake-up costs on a virtual machine), then blocks. Returns the new value.
+  template <class T>
+  static T wait_while(const std::atomic<T>& value, T old) noexcept {
+    for (int i = 0; i < 1024; ++i) {
+      const T now = value.load(std::memory_order_acquire);
+      if (now != old) return now;
       pause();
-      if (i % 64 == 0 && std::chrono::steady_clock::now() > until) {
-        std::unique_lock<std::mutex> lock(mutex_);
-        signal.wait(lock, ready);
-        return;
-      }
+    }
+    for (;;) {
+      const T now = value.load(std::memory_order_acquire);
+      if (now != old) return now;
+      value.wait(old, std::memory_order_acquire);
     }
   }
 
@@ -136,28 +125,29 @@ class worker_pool {
 
   void run_pooled(job& work) {
     start_workers(std::min(work.parts - 1, max_workers));
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      posted_.work = &work;
-      generation_.fetch_add(1, std::memory_order_release);
-    }
+    posted_.store(&work, std::memory_order_seq_cst);
+    generation_.fetch_add(1, std::memory_order_seq_cst);
     const std::ptrdiff_t wanted = work.parts - 1;
-    if (wanted >= std::ptrdiff_t(workers_)) {
-      wake_.notify_all();
+    if (wanted >= workers_) {
+      generation_.notify_all();
     } else {
-      for (std::ptrdiff_t w = 0; w < wanted; ++w) wake_.notify_one();
+      for (std::ptrdiff_t w = 0; w < wanted; ++w) generation_.notify_one();
     }
     work.run_parts();
-    wait_for(done_, [&] { return work.done(); });
-    // Take the job back: no worker may be inside it when it leaves this stack frame.
-    std::unique_lock<std::mutex> lock(mutex_);
-    posted_.work = nullptr;
-    done_.wait(lock, [&] { return posted_.users == 0; });
+    for (std::ptrdiff_t done = work.finished.load(std::memory_order_acquire); done != work.parts;) {
+      done = wait_while(work.finished, done);
+    }
+    // Take the job back. A worker announces itself in users_ before it reads posted_ (both sequentially
+    // consistent), so once posted_ is null and users_ is 0 no worker holds the job or can still reach it.
+    posted_.store(nullptr, std::memory_order_seq_cst);
+    for (std::ptrdiff_t inside = users_.load(std::memory_order_seq_cst); inside != 0;) {
+      inside = wait_while(users_, inside);
+    }
   }
 
   void start_workers(std::ptrdiff_t count) {
-    const std::uint64_t generation = generation_.load(std::memory_order_relaxed);
-    while (std::ptrdiff_t(workers_) < count) {
+    const std::uint32_t generation = generation_.load(std::memory_order_relaxed);
+    while (workers_ < count) {
       try {
         std::thread([this, generation] { serve(generation); }).detach();
       } catch (...) {
@@ -167,25 +157,13 @@ class worker_pool {
     }
   }
 
-  [[noreturn]] void serve(std::uint64_t seen) {
+  [[noreturn]] void serve(std::uint32_t seen) {
     inside_a_part() = true;
     for (;;) {
-      wait_for(wake_, [&] { return generation_.load(std::memory_order_acquire) != seen; });
-      job* work;
-      {
-        std::lock_guard<std::mutex> lock(mutex_);
-        seen = generation_.load(std::memory_order_relaxed);
-        work = posted_.work;
-        if (work == nullptr) continue;  // already taken back: its parts were all run
-        ++posted_.users;
-      }
-      const bool last = work->run_parts();
-      bool notify;
-      {
-        std::lock_guard<std::mutex> lock(mutex_);
-        notify = --posted_.users == 0 || last;
-      }
-      if (notify) done_.notify_all();
+      seen = wait_while(generation_, seen);
+      users_.fetch_add(1, std::memory_order_seq_cst);
+      if (job* work = posted_.load(std::memory_order_seq_cst)) work->run_parts();
+      if (users_.fetch_sub(1, std::memory_order_seq_cst) == 1) users_.notify_all();
     }
   }
 
@@ -202,12 +180,11 @@ class worker_pool {
     for (auto& helper : helpers) helper.join();
   }
 
-  std::mutex turn_;   // held by the one job that has the pool
-  std::mutex mutex_;  // guards posted_, and pairs with the condition variables
-  std::condition_variable wake_, done_;
-  std::atomic<std::uint64_t> generation_{0};  // one more per posted job
-  posting posted_;
-  std::size_t workers_ = 0;  // changed only by the holder of turn_
+  std::atomic<bool> busy_{false};             // held by the one call that has the pool
+  std::atomic<std::uint32_t> generation_{0};  // one more per posted job; workers wait on it
+  std::atomic<job*> posted_{nullptr};         // the job being run, or null
+  std::atomic<std::ptrdiff_t> users_{0};      // workers that may be inside posted_
+  std::ptrdiff_t workers_ = 0;                // changed only by the holder of busy_
 };
 
 }  // namespace lowp::detail
