@@ -4,7 +4,8 @@
 // different code where the build has FMA: the scalar + - * / run through binary64 (posit_binary64.hpp),
 // the spans' multiply and divide the integer lane kernels (posit_lanes.hpp), their add and subtract the
 // binary64 codec on SIMD lanes, and the integer add kernel is checked beside them:
-//   posit<8, ES>, ES = 0..3:  every pair (the tables);
+//   posit<8, ES>, ES = 0..3:  every pair (the tables, which the scalar operators read too:
+//                             posit_exhaustive_test holds them to the oracle);
 //   posit16, posit<16, 1>:    every b against every 41st a (every 997th under LOWP_TEST_QUICK=1, every a,
 //                             all 2^32 pairs, under LOWP_TEST_FULL=1: 17 minutes on the 2-core
 //                             development machine under load);

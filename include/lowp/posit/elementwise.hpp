@@ -21,7 +21,7 @@
 #include <utility>
 
 #include "../core/lanes.hpp"
-#include "posit_binary64.hpp"
+#include "operations.hpp"
 #include "posit_lanes.hpp"
 #include "posit_scalar.hpp"
 
@@ -34,56 +34,6 @@ namespace posit_detail {
   throw std::invalid_argument(std::string("lowp::") + function + ": the spans have different sizes (" +
                               std::to_string(a) + ", " + std::to_string(b) + " and output " +
                               std::to_string(out) + ")");
-}
-
-enum class operation { add, subtract, multiply, divide };
-
-// The operation on codes, over lanes or one std::uint64_t: the scalar operators' own kernels.
-template <int N, int ES, operation Op, class L>
-constexpr L apply(L a, L b) {
-  if constexpr (Op == operation::add) {
-    return add_codes<N, ES>(a, b);
-  } else if constexpr (Op == operation::subtract) {
-    // a - b = a + (-b); negation is the two's complement of the code (0 and NaR are their own negatives).
-    return add_codes<N, ES>(a, (L{} - b) & std::uint64_t{posit_format<N, ES>::code_mask});
-  } else if constexpr (Op == operation::multiply) {
-    return multiply_codes<N, ES>(a, b);
-  } else {
-    return divide_codes<N, ES>(a, b);
-  }
-}
-
-// The operation on SIMD lanes in the span loop: sums through binary64 lanes where the scalar operators go
-// through binary64 (posit_binary64.hpp; about 1.5x the lane kernel's speed), everything else the lane kernel.
-template <int N, int ES, operation Op, class L>
-L apply_vector(L a, L b) {
-#if LOWP_POSIT_BINARY64
-  if constexpr (Op == operation::add) {
-    return add_binary64<N, ES>(a, b);
-  } else if constexpr (Op == operation::subtract) {
-    return add_binary64<N, ES>(a, (L{} - b) & std::uint64_t{posit_format<N, ES>::code_mask});
-  }
-#endif
-  return apply<N, ES, Op>(a, b);
-}
-
-// Every result of the operation on posits of at most 8 bits, indexed by (a << 8) | b; built once from the
-// scalar kernel.
-template <int N, int ES, operation Op>
-const std::array<std::uint8_t, 65536>& operation_table() {
-  static_assert(N <= 8, "tables only for posits of at most 8 bits");
-  static const std::array<std::uint8_t, 65536> table = [] {
-    std::array<std::uint8_t, 65536> results{};
-    for (std::uint32_t a = 0; a < 256; ++a) {
-      for (std::uint32_t b = 0; b < 256; ++b) {
-        const std::uint64_t mask = posit_format<N, ES>::code_mask;
-        results[(a << 8) | b] =
-            static_cast<std::uint8_t>(apply<N, ES, Op>(std::uint64_t{a} & mask, std::uint64_t{b} & mask));
-      }
-    }
-    return results;
-  }();
-  return table;
 }
 
 template <int N, int ES, operation Op>

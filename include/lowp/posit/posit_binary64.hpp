@@ -179,29 +179,4 @@ template <int N, int ES>
 
 #endif  // LOWP_POSIT_BINARY64
 
-// What the scalar operators call: binary64 where it is exact and available at run time, the lane kernels
-// otherwise (constant evaluation, device code, no FMA). The two give the same codes.
-template <int N, int ES>
-LOWP_HOST_DEVICE constexpr std::uint32_t add(std::uint32_t a, std::uint32_t b) noexcept {
-#if LOWP_POSIT_BINARY64
-  if (!std::is_constant_evaluated())
-    return static_cast<std::uint32_t>(add_binary64<N, ES>(std::uint64_t{a}, std::uint64_t{b}));
-#endif
-  return static_cast<std::uint32_t>(add_codes<N, ES>(std::uint64_t{a}, std::uint64_t{b}));
-}
-template <int N, int ES>
-LOWP_HOST_DEVICE constexpr std::uint32_t multiply(std::uint32_t a, std::uint32_t b) noexcept {
-#if LOWP_POSIT_BINARY64
-  if (!std::is_constant_evaluated()) return static_cast<std::uint32_t>(multiply_binary64<N, ES>(a, b));
-#endif
-  return static_cast<std::uint32_t>(multiply_codes<N, ES>(std::uint64_t{a}, std::uint64_t{b}));
-}
-template <int N, int ES>
-LOWP_HOST_DEVICE constexpr std::uint32_t divide(std::uint32_t a, std::uint32_t b) noexcept {
-#if LOWP_POSIT_BINARY64
-  if (!std::is_constant_evaluated()) return static_cast<std::uint32_t>(divide_binary64<N, ES>(a, b));
-#endif
-  return static_cast<std::uint32_t>(divide_codes<N, ES>(std::uint64_t{a}, std::uint64_t{b}));
-}
-
 }  // namespace lowp::posit_detail

@@ -18,7 +18,7 @@
 #include "../core/config.hpp"
 #include "../core/libm.hpp"
 #include "../core/shortest_decimal.hpp"
-#include "posit_binary64.hpp"
+#include "operations.hpp"
 #include "posit_format.hpp"
 #include "posit_lanes.hpp"
 
@@ -110,19 +110,20 @@ class posit {
     return minifloat<F, R, O>(static_cast<double>(*this));
   }
 
-  // The four operations run without a branch on the data: at run time on a host with a fused multiply-add
-  // through binary64 with an exact error term (posit_binary64.hpp), otherwise, in constant evaluation and
-  // in device code, the lane kernels (posit_lanes.hpp) on one 64-bit lane, the code that the span
-  // functions (elementwise.hpp) run on SIMD lanes. Both give the same codes.
+  // The four operations run without a branch on the data; operations.hpp says which implementation runs
+  // where (integer lane kernels, binary64 with an exact error term, tables for 8 bits): all give the same
+  // codes.
   LOWP_HOST_DEVICE friend constexpr posit operator+(posit a, posit b) noexcept {
-    return from_bits(posit_detail::add<N, ES>(a.bits_, b.bits_));
+    return from_bits(posit_detail::scalar_operation<N, ES, posit_detail::operation::add>(a.bits_, b.bits_));
   }
   LOWP_HOST_DEVICE friend constexpr posit operator-(posit a, posit b) noexcept { return a + (-b); }
   LOWP_HOST_DEVICE friend constexpr posit operator*(posit a, posit b) noexcept {
-    return from_bits(posit_detail::multiply<N, ES>(a.bits_, b.bits_));
+    return from_bits(
+        posit_detail::scalar_operation<N, ES, posit_detail::operation::multiply>(a.bits_, b.bits_));
   }
   LOWP_HOST_DEVICE friend constexpr posit operator/(posit a, posit b) noexcept {
-    return from_bits(posit_detail::divide<N, ES>(a.bits_, b.bits_));
+    return from_bits(
+        posit_detail::scalar_operation<N, ES, posit_detail::operation::divide>(a.bits_, b.bits_));
   }
   LOWP_HOST_DEVICE constexpr posit& operator+=(posit b) noexcept { return *this = *this + b; }
   LOWP_HOST_DEVICE constexpr posit& operator-=(posit b) noexcept { return *this = *this - b; }
