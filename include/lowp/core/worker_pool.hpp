@@ -5,9 +5,9 @@
 // Why a pool: a GEMM or quantize call runs several parallel phases of about a millisecond each, and a fresh
 // std::thread per phase costs tens of microseconds to start and join. The workers here are started on first
 // use, kept for the life of the process, and wait for the next job by spinning briefly (back-to-back phases
-// follow within microseconds) and then blocking in std::atomic::wait (a futex: an idle pool burns no core).
-// Only <atomic>, <thread> and <exception>: <mutex>, <condition_variable> and <chrono> would add a third to
-// the compile time of every unit that includes lowp.hpp.
+// follow within microseconds) and then blocking on a condition variable (an idle pool burns no core). Not
+// std::atomic::wait: GCC 12's loses wake-ups (a worker slept through jobs posted 200 us apart, measured).
+// The spin counts pause instructions rather than reading a clock, so that <chrono> stays out of lowp.hpp.
 //
 // The rules that keep it safe:
 // - One job at a time. A call made while another user thread's job holds the pool does not wait for it: it
@@ -22,9 +22,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -44,9 +46,9 @@ class worker_pool {
       work.run_parts();
     } else {
       worker_pool& pool = instance();
-      if (!pool.busy_.exchange(true, std::memory_order_acquire)) {
+      std::unique_lock<std::mutex> turn(pool.turn_, std::try_to_lock);
+      if (turn.owns_lock()) {
         pool.run_pooled(work);
-        pool.busy_.store(false, std::memory_order_release);
       } else {
         run_on_fresh_threads(work);
       }
@@ -55,8 +57,8 @@ class worker_pool {
   }
 
  private:
-  // One call's parts. It lives on the calling thread's stack; a worker reaches it only through posted_,
-  // and the caller waits until no worker is inside it before it returns (run_pooled).
+  // One call's parts. It lives on the calling thread's stack: a worker touches it only through the shared
+  // handle below, which the caller takes back before it returns.
   struct job {
     job(std::ptrdiff_t count, void (*function)(void*, std::ptrdiff_t), void* context) noexcept
         : parts(count), call(function), part(context) {}
@@ -66,22 +68,32 @@ class worker_pool {
     std::atomic<std::ptrdiff_t> next{0};      // the next part nobody has claimed
     std::atomic<std::ptrdiff_t> finished{0};  // parts that have returned
     std::atomic<bool> failed{false};
-    std::exception_ptr error;  // written by the first part to throw, read once `finished` reaches `parts`
+    std::exception_ptr error;  // written by the first part to throw, read after `finished` reaches `parts`
 
-    // Claims and runs parts until none is left.
-    void run_parts() noexcept {
+    // Claims and runs parts until none is left; true if this thread finished the last one.
+    bool run_parts() noexcept {
       const bool outer = !inside_a_part();
       inside_a_part() = true;
+      bool last = false;
       for (std::ptrdiff_t p; (p = next.fetch_add(1, std::memory_order_relaxed)) < parts;) {
         try {
           call(part, p);
         } catch (...) {
           if (!failed.exchange(true, std::memory_order_relaxed)) error = std::current_exception();
         }
-        if (finished.fetch_add(1, std::memory_order_acq_rel) + 1 == parts) finished.notify_all();
+        last = finished.fetch_add(1, std::memory_order_acq_rel) + 1 == parts;
       }
       if (outer) inside_a_part() = false;
+      return last;
     }
+    bool done() const noexcept { return finished.load(std::memory_order_acquire) == parts; }
+  };
+
+  // What workers see of the current job: the pointer is cleared (under the pool's mutex) before the job's
+  // owner returns, and a worker holds the mutex while it takes the pointer and registers as a user.
+  struct posting {
+    job* work = nullptr;
+    std::ptrdiff_t users = 0;  // workers between taking `work` and leaving it
   };
 
   template <class Part>
@@ -99,20 +111,17 @@ class worker_pool {
     return *pool;
   }
 
-  // Waits until `value` is no longer `old`: spins first (about 20-60 microseconds of pause instructions,
-  // as long as a futex wake-up costs on a virtual machine), then blocks. Returns the new value.
-  template <class T>
-  static T wait_while(const std::atomic<T>& value, T old) noexcept {
+  // Spins (without a system call) waiting for `ready`, then blocks on `signal`. 1024 pause instructions
+  // take about 20-60 microseconds (10 to 140 cycles each, by processor), what a futex wake-up costs on a
+  // virtual machine.
+  template <class Ready>
+  void wait_for(std::condition_variable& signal, Ready ready) {
     for (int i = 0; i < 1024; ++i) {
-      const T now = value.load(std::memory_order_acquire);
-      if (now != old) return now;
+      if (ready()) return;
       pause();
     }
-    for (;;) {
-      const T now = value.load(std::memory_order_acquire);
-      if (now != old) return now;
-      value.wait(old, std::memory_order_acquire);
-    }
+    std::unique_lock<std::mutex> lock(mutex_);
+    signal.wait(lock, ready);
   }
 
   static void pause() noexcept {
@@ -125,29 +134,28 @@ class worker_pool {
 
   void run_pooled(job& work) {
     start_workers(std::min(work.parts - 1, max_workers));
-    posted_.store(&work, std::memory_order_seq_cst);
-    generation_.fetch_add(1, std::memory_order_seq_cst);
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      posted_.work = &work;
+      generation_.fetch_add(1, std::memory_order_release);
+    }
     const std::ptrdiff_t wanted = work.parts - 1;
-    if (wanted >= workers_) {
-      generation_.notify_all();
+    if (wanted >= std::ptrdiff_t(workers_)) {
+      wake_.notify_all();
     } else {
-      for (std::ptrdiff_t w = 0; w < wanted; ++w) generation_.notify_one();
+      for (std::ptrdiff_t w = 0; w < wanted; ++w) wake_.notify_one();
     }
     work.run_parts();
-    for (std::ptrdiff_t done = work.finished.load(std::memory_order_acquire); done != work.parts;) {
-      done = wait_while(work.finished, done);
-    }
-    // Take the job back. A worker announces itself in users_ before it reads posted_ (both sequentially
-    // consistent), so once posted_ is null and users_ is 0 no worker holds the job or can still reach it.
-    posted_.store(nullptr, std::memory_order_seq_cst);
-    for (std::ptrdiff_t inside = users_.load(std::memory_order_seq_cst); inside != 0;) {
-      inside = wait_while(users_, inside);
-    }
+    wait_for(done_, [&] { return work.done(); });
+    // Take the job back: no worker may be inside it when it leaves this stack frame.
+    std::unique_lock<std::mutex> lock(mutex_);
+    posted_.work = nullptr;
+    done_.wait(lock, [&] { return posted_.users == 0; });
   }
 
   void start_workers(std::ptrdiff_t count) {
-    const std::uint32_t generation = generation_.load(std::memory_order_relaxed);
-    while (workers_ < count) {
+    const std::uint64_t generation = generation_.load(std::memory_order_relaxed);
+    while (std::ptrdiff_t(workers_) < count) {
       try {
         std::thread([this, generation] { serve(generation); }).detach();
       } catch (...) {
@@ -157,13 +165,25 @@ class worker_pool {
     }
   }
 
-  [[noreturn]] void serve(std::uint32_t seen) {
+  [[noreturn]] void serve(std::uint64_t seen) {
     inside_a_part() = true;
     for (;;) {
-      seen = wait_while(generation_, seen);
-      users_.fetch_add(1, std::memory_order_seq_cst);
-      if (job* work = posted_.load(std::memory_order_seq_cst)) work->run_parts();
-      if (users_.fetch_sub(1, std::memory_order_seq_cst) == 1) users_.notify_all();
+      wait_for(wake_, [&] { return generation_.load(std::memory_order_acquire) != seen; });
+      job* work;
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        seen = generation_.load(std::memory_order_relaxed);
+        work = posted_.work;
+        if (work == nullptr) continue;  // already taken back: its parts were all run
+        ++posted_.users;
+      }
+      const bool last = work->run_parts();
+      bool notify;
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        notify = --posted_.users == 0 || last;
+      }
+      if (notify) done_.notify_all();
     }
   }
 
@@ -180,11 +200,12 @@ class worker_pool {
     for (auto& helper : helpers) helper.join();
   }
 
-  std::atomic<bool> busy_{false};             // held by the one call that has the pool
-  std::atomic<std::uint32_t> generation_{0};  // one more per posted job; workers wait on it
-  std::atomic<job*> posted_{nullptr};         // the job being run, or null
-  std::atomic<std::ptrdiff_t> users_{0};      // workers that may be inside posted_
-  std::ptrdiff_t workers_ = 0;                // changed only by the holder of busy_
+  std::mutex turn_;   // held by the one job that has the pool
+  std::mutex mutex_;  // guards posted_, and pairs with the condition variables
+  std::condition_variable wake_, done_;
+  std::atomic<std::uint64_t> generation_{0};  // one more per posted job
+  posting posted_;
+  std::size_t workers_ = 0;  // changed only by the holder of turn_
 };
 
 }  // namespace lowp::detail
