@@ -30,8 +30,9 @@
 #include "posit_format.hpp"
 #include "posit_lanes.hpp"
 
-#if defined(__FLT_EVAL_METHOD__) && __FLT_EVAL_METHOD__ == 0 && !defined(__FAST_MATH__) && \
-    (defined(__GNUC__) || defined(__clang__)) && !LOWP_DEVICE_PASS &&                      \
+// (-fassociative-math without -ffast-math defines __ASSOCIATIVE_MATH__ in GCC; it would fold TwoSum away.)
+#if defined(__FLT_EVAL_METHOD__) && __FLT_EVAL_METHOD__ == 0 && !defined(__FAST_MATH__) &&              \
+    !defined(__ASSOCIATIVE_MATH__) && (defined(__GNUC__) || defined(__clang__)) && !LOWP_DEVICE_PASS && \
     (defined(__FMA__) || defined(__aarch64__))
 #define LOWP_POSIT_BINARY64 1
 #else
