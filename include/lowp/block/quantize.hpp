@@ -310,7 +310,8 @@ quantized_matrix<BF> quantize_matrix(const Eigen::Ref<const Eigen::MatrixXf>& X,
   constexpr Eigen::Index B = BF::block_size;
   constexpr Eigen::Index T = BF::tile_rows;
   const Eigen::Index rows = X.rows(), cols = X.cols();
-  quantized_matrix<BF> q(rows, cols, axis);
+  // Every column's codes are packed below; only the scale codes start zeroed.
+  auto q = quantized_matrix_writer::to_be_packed<quantized_matrix<BF>>(rows, cols, axis);
   block_scaler<BF> scaler;
 
   if constexpr (BF::has_tensor_scale) {

@@ -9,6 +9,7 @@
 // 32) therefore takes m * n * (4 + 8/32) / 8 bytes.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstddef>
@@ -24,6 +25,7 @@
 
 #include "../core/lanes.hpp"
 #include "../core/round_to_format.hpp"
+#include "../core/written_later.hpp"
 #include "block_axis.hpp"
 #include "block_format.hpp"
 
@@ -79,6 +81,12 @@ struct quantized_values;
 
 // quantize()'s access to a quantized_matrix's storage.
 struct quantized_matrix_writer {
+  // A matrix whose packed codes are left unwritten: quantize packs every column (on the threads), so a
+  // serial zero fill of them first would be thrown away.
+  template <class Q>
+  static Q to_be_packed(Eigen::Index rows, Eigen::Index cols, block_axis axis) {
+    return Q(rows, cols, axis, typename Q::codes_written_later{});
+  }
   template <class Q>
   static void pack_column(Q& q, Eigen::Index c, const std::uint8_t* codes) {
     q.pack_column(c, codes);
@@ -110,26 +118,15 @@ class quantized_matrix {
   static constexpr int element_bits = BlockFormat::element_bits;
   static constexpr int storage_bits = detail::storage_bits_for(element_bits);
 
+  // Packed element codes: bytes, contiguous (a std::vector whose allocator leaves unwritten what quantize
+  // writes itself).
+  using code_storage = detail::written_later<std::uint8_t>;
+
   quantized_matrix() = default;
+  // A matrix of zero codes and zero scale codes.
   quantized_matrix(Eigen::Index rows, Eigen::Index cols, block_axis axis)
-      : rows_(rows), cols_(cols), axis_(axis) {
-    if (rows < 0 || cols < 0) {
-      throw std::invalid_argument("lowp::quantized_matrix: negative shape " + detail::shape_of(rows, cols));
-    }
-    padded_rows_ = (rows + 3) / 4 * 4;
-    column_bytes_ = padded_rows_ * storage_bits / 8;
-    if (tile_rows > 1) {
-      scale_rows_ = (rows + tile_rows - 1) / tile_rows;
-      scale_cols_ = (cols + block_size - 1) / block_size;
-    } else if (axis == block_axis::row) {
-      scale_rows_ = rows;
-      scale_cols_ = (cols + block_size - 1) / block_size;
-    } else {
-      scale_rows_ = (rows + block_size - 1) / block_size;
-      scale_cols_ = cols;
-    }
-    codes_.assign(static_cast<std::size_t>(column_bytes_ * cols), 0);
-    scales_.assign(static_cast<std::size_t>(scale_rows_ * scale_cols_), 0);
+      : quantized_matrix(rows, cols, axis, codes_written_later{}) {
+    std::fill(codes_.begin(), codes_.end(), std::uint8_t(0));
   }
 
   Eigen::Index rows() const noexcept { return rows_; }
@@ -241,7 +238,7 @@ class quantized_matrix {
   Eigen::Index padded_rows() const noexcept { return padded_rows_; }
   Eigen::Index scale_rows() const noexcept { return scale_rows_; }
   Eigen::Index scale_cols() const noexcept { return scale_cols_; }
-  const std::vector<std::uint8_t>& packed_codes() const noexcept { return codes_; }
+  const code_storage& packed_codes() const noexcept { return codes_; }
   const std::vector<scale_storage>& scale_codes() const noexcept { return scales_; }
   // The scale grid position of element (r, c).
   Eigen::Index scale_row(Eigen::Index r) const noexcept {
@@ -255,6 +252,27 @@ class quantized_matrix {
   // Writing is for quantize() only (through detail::quantized_matrix_writer), so a quantized_matrix always
   // holds what quantisation produced.
   friend struct detail::quantized_matrix_writer;
+  struct codes_written_later {};
+  quantized_matrix(Eigen::Index rows, Eigen::Index cols, block_axis axis, codes_written_later)
+      : rows_(rows), cols_(cols), axis_(axis) {
+    if (rows < 0 || cols < 0) {
+      throw std::invalid_argument("lowp::quantized_matrix: negative shape " + detail::shape_of(rows, cols));
+    }
+    padded_rows_ = (rows + 3) / 4 * 4;
+    column_bytes_ = padded_rows_ * storage_bits / 8;
+    if (tile_rows > 1) {
+      scale_rows_ = (rows + tile_rows - 1) / tile_rows;
+      scale_cols_ = (cols + block_size - 1) / block_size;
+    } else if (axis == block_axis::row) {
+      scale_rows_ = rows;
+      scale_cols_ = (cols + block_size - 1) / block_size;
+    } else {
+      scale_rows_ = (rows + block_size - 1) / block_size;
+      scale_cols_ = cols;
+    }
+    codes_.resize(static_cast<std::size_t>(column_bytes_ * cols));  // unwritten: see code_storage
+    scales_.assign(static_cast<std::size_t>(scale_rows_ * scale_cols_), 0);
+  }
   // Packs padded_rows() codes (one per byte, high bits clear) into column c.
   void pack_column(Eigen::Index c, const std::uint8_t* in) {
     std::uint8_t* out = codes_.data() + c * column_bytes_;
@@ -345,7 +363,7 @@ class quantized_matrix {
 
   Eigen::Index rows_ = 0, cols_ = 0, padded_rows_ = 0, column_bytes_ = 0, scale_rows_ = 0, scale_cols_ = 0;
   block_axis axis_ = block_axis::row;
-  std::vector<std::uint8_t> codes_;
+  code_storage codes_;
   std::vector<scale_storage> scales_;
   float tensor_encode_ = 1.0f, tensor_decode_ = 1.0f;
 };
