@@ -57,8 +57,8 @@ class worker_pool {
   }
 
  private:
-  // One call's parts. It lives on the calling thread's stack: a worker touches it only through the shared
-  // handle below, which the caller takes back before it returns.
+  // One call's parts. It lives on the calling thread's stack: a worker reaches it only through posting
+  // (below), which the caller clears and waits out before it returns.
   struct job {
     job(std::ptrdiff_t count, void (*function)(void*, std::ptrdiff_t), void* context) noexcept
         : parts(count), call(function), part(context) {}
