@@ -14,7 +14,8 @@
 
 namespace lowp {
 
-// How many threads a span call may use (1: the calling thread only).
+// How many threads a call may use: span rounding, gemm, lmul_gemm, quantize, mma::gemm (1: the calling thread
+// only). The others come from one pool of workers kept for the life of the process (core/worker_pool.hpp).
 struct threads {
   int count = 1;
 };
