@@ -5,11 +5,9 @@
 // against plain loops in accumulate_gemm_test, lmul_gemm_test, block_quantize_test, block_gemm_test,
 // block_integer_gemm_test and mma_gemm_test; here the question is only whether the split changes a bit.
 // Then the worker pool behind the threads (core/worker_pool.hpp): calls from two user threads at once, a
-// call from inside a range, and an exception thrown by a range. Under ThreadSanitizer (clean, 2026-12-07):
-//   CXX=clang++ cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-//       -DCMAKE_CXX_FLAGS=-fsanitize=thread -DCMAKE_EXE_LINKER_FLAGS=-fsanitize=thread
-//   cmake --build build-tsan --target threads_gemm_test && build-tsan/tests/threads_gemm_test
-//   --gtest_repeat=5
+// call from inside a range, and an exception thrown by a range. Clean under ThreadSanitizer (2026-12-07):
+// configure with CXX=clang++ -DCMAKE_CXX_FLAGS=-fsanitize=thread -DCMAKE_EXE_LINKER_FLAGS=-fsanitize=thread
+// in a build directory of its own, build this target and run it with --gtest_repeat=5.
 #include <atomic>
 #include <bit>
 #include <cmath>
