@@ -15,8 +15,9 @@
 //   cache sizes and the slice's shape), and the panel results are added into C(i, j) in fp32, in order of K.
 // Any other accumulation policy dequantizes both operands and runs the float-input lowp::gemm of
 // <lowp/arith/gemm.hpp> (products exact, sequential along K, one rounding per step).
-// lowp::threads{n} splits C's columns over n threads; every C(i, j) is computed by the same operations
-// whatever n is, so the result is bit-identical for every n.
+// lowp::threads{n} splits C's columns over n threads (and, on the decoded-panel path, the decoding of each
+// panel of A by its columns); every C(i, j) is computed by the same operations whatever n is, so the result
+// is bit-identical for every n.
 #pragma once
 
 #include <stdexcept>
