@@ -1,4 +1,4 @@
-// Posit arithmetic through binary64, for the scalar operators on the host.
+// Posit arithmetic through binary64: the scalar operators on the host, and the add/subtract spans.
 //
 // Every posit of at most 32 bits with ES <= 4 is a normal double, and so are the rounded sum, product and
 // quotient of two of them (|scale| <= 480, at most 30 significant bits each). Binary64 also gives the exact
